@@ -1,0 +1,45 @@
+package dev.hangar.bench;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs every benchmark in one JMH run and prints a table: each benchmark's score and its ratio to
+ * the baseline of its class (the method named first in {@link #BASELINES}), measured side by
+ * side. Extra arguments go to JMH (e.g. {@code -f 1 -wi 2 -i 3}).
+ */
+public final class BenchMain {
+  private static final Map<String, String> BASELINES = Map.of(
+      "RequestParsingBenchmark", "jsonTree");
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    CommandLineOptions cli = new CommandLineOptions(args);
+    Options opts = new OptionsBuilder().parent(cli).include("dev\\.hangar\\.bench\\..*").build();
+    Collection<RunResult> results = new Runner(opts).run();
+    Map<String, Double> scores = new LinkedHashMap<>();
+    Map<String, String> units = new LinkedHashMap<>();
+    Map<String, Double> errors = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark().replaceFirst(".*\\.(\\w+\\.\\w+)$", "$1");
+      scores.put(name, r.getPrimaryResult().getScore());
+      errors.put(name, r.getPrimaryResult().getScoreError());
+      units.put(name, r.getPrimaryResult().getScoreUnit());
+    }
+    System.out.printf("%n%-46s %12s %10s %8s%n", "benchmark", "score", "± error", "ratio");
+    for (Map.Entry<String, Double> e : scores.entrySet()) {
+      String cls = e.getKey().substring(0, e.getKey().indexOf('.'));
+      Double base = scores.get(cls + "." + BASELINES.getOrDefault(cls, ""));
+      String ratio = base == null ? "-" : String.format("%.2fx", e.getValue() / base);
+      System.out.printf("%-46s %8.2f %-3s %10.2f %8s%n", e.getKey(), e.getValue(),
+          units.get(e.getKey()).replace("/op", ""), errors.get(e.getKey()), ratio);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.hangar.datamodel.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.datamodel.request.Action;
+import dev.hangar.datamodel.request.CleanupNetwork;
+import dev.hangar.datamodel.request.ConnectSubnet;
+import dev.hangar.datamodel.request.CreateKeys;
+import dev.hangar.datamodel.request.DeployApp;
+import dev.hangar.datamodel.request.PrepareCloudInfra;
+import dev.hangar.datamodel.request.PrepareSubnet;
+import dev.hangar.datamodel.request.RemoveVlan;
+import dev.hangar.datamodel.request.SetVlan;
+import dev.hangar.datamodel.request.UnrecognizedAction;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Dispatches an action on its {@code type} tag. Never fails the whole request: an unknown type or
+ * a broken structure reads as {@link UnrecognizedAction} with a reason that names the field, never
+ * its value (values may be secrets).
+ */
+public final class ActionDeserializer extends JsonDeserializer<Action> {
+  private static final Map<String, Class<? extends Action>> TYPES = Map.of(
+      DeployApp.TYPE, DeployApp.class,
+      ConnectSubnet.TYPE, ConnectSubnet.class,
+      PrepareCloudInfra.TYPE, PrepareCloudInfra.class,
+      PrepareSubnet.TYPE, PrepareSubnet.class,
+      CreateKeys.TYPE, CreateKeys.class,
+      CleanupNetwork.TYPE, CleanupNetwork.class,
+      SetVlan.TYPE, SetVlan.class,
+      RemoveVlan.TYPE, RemoveVlan.class);
+
+  /** The action types this model reads. */
+  public static java.util.Set<String> knownTypes() {
+    return new java.util.TreeSet<>(TYPES.keySet());
+  }
+
+  @Override
+  public Action deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+    JsonNode node = ctxt.readTree(p);
+    if (!node.isObject()) {
+      return new UnrecognizedAction(null, null, "an action must be a JSON object", node);
+    }
+    String actionId = textOrNull(node.get("actionId"));
+    JsonNode typeNode = node.get("type");
+    if (typeNode == null || !typeNode.isTextual() || typeNode.asText().isBlank()) {
+      return new UnrecognizedAction(actionId, null, "the action has no type", node);
+    }
+    String type = typeNode.asText();
+    Class<? extends Action> cls = TYPES.get(type);
+    if (cls == null) {
+      return new UnrecognizedAction(actionId, type, "unknown action type '" + type
+          + "'; Hangar handles " + String.join(", ", knownTypes()), node);
+    }
+    String legacy = legacyProblem(type, node);
+    if (legacy != null) {
+      return new UnrecognizedAction(actionId, type, legacy, node);
+    }
+    try {
+      return ctxt.readTreeAsValue(node, cls);
+    } catch (DatabindException e) {
+      return new UnrecognizedAction(actionId, type,
+          "malformed " + type + " action: " + ErrorMessages.describe(e), node);
+    }
+  }
+
+  private static String legacyProblem(String type, JsonNode node) {
+    if ((type.equals(SetVlan.TYPE) || type.equals(RemoveVlan.TYPE))) {
+      JsonNode params = node.get("connectionParams");
+      if (params != null && params.has("vlanIds") && !params.has("vlanId")) {
+        return "connectionParams.vlanIds is the 2016 draft format, which no current server sends;"
+            + " send connectionParams.vlanId instead";
+      }
+    }
+    return null;
+  }
+
+  private static String textOrNull(JsonNode n) {
+    return n == null || n.isNull() || n.isContainerNode() ? null : n.asText();
+  }
+}

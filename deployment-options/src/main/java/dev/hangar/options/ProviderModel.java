@@ -1,0 +1,46 @@
+package dev.hangar.options;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The cloud provider resource model and the attributes the driver reads from it. */
+public final class ProviderModel {
+  /** The shell (provider) model name; attributes may arrive as {@code "<NAME>.<attr>"}. */
+  public static final String NAME = "Hangar Cloud Provider";
+
+  public static final AttributeSpec CLOUD_TYPE = AttributeSpec.choice("Cloud Type", "KVM",
+      "Which cloud this provider drives; selects the backend.", "KVM", "AWS", "OpenStack");
+  public static final AttributeSpec NETWORKING_TYPE = AttributeSpec.choice("Networking type",
+      "L2", "L2 (VLANs on vNICs, ApplyConnectivityChanges) or L3 (sandbox subnets).", "L2", "L3");
+  public static final AttributeSpec REGION = AttributeSpec.string("Region", "",
+      "The cloud region (AWS, OpenStack).");
+  public static final AttributeSpec NETWORKS_IN_USE = AttributeSpec.string("Networks in use", "",
+      "CIDRs the sandbox networks must not overlap.");
+  public static final AttributeSpec VLAN_TYPE = AttributeSpec.choice("VLAN Type", "VLAN",
+      "How L2 networks are isolated.", "VLAN", "VXLAN");
+  public static final AttributeSpec HYPERVISORS = AttributeSpec.string("Hypervisors",
+      "test:///default", "Comma-separated libvirt URIs of the KVM hosts.");
+  public static final AttributeSpec OVS_BRIDGE = AttributeSpec.string("OVS Bridge", "br-int",
+      "The Open vSwitch bridge that carries the apps' vNICs.");
+  public static final AttributeSpec OVSDB_REMOTE = AttributeSpec.string("OVSDB Remote", "",
+      "How to reach each host's OVSDB: tcp:HOST:PORT or unix:/path/db.sock (over SSH for remote"
+          + " hosts).");
+  public static final AttributeSpec STORAGE_POOL = AttributeSpec.string("Storage Pool",
+      "default", "The libvirt storage pool holding templates and VM disks.");
+  public static final AttributeSpec MANAGEMENT_NETWORK = AttributeSpec.string(
+      "Management Network", "", "The libvirt network of each VM's management NIC (empty: none).");
+
+  private static final List<AttributeSpec> ALL = List.of(CLOUD_TYPE, NETWORKING_TYPE, REGION,
+      NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, STORAGE_POOL,
+      MANAGEMENT_NETWORK);
+
+  private ProviderModel() {}
+
+  public static List<AttributeSpec> attributes() {
+    return ALL;
+  }
+
+  public static Optional<AttributeSpec> attribute(String name) {
+    return ALL.stream().filter(a -> a.name().equals(name)).findFirst();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.hangar.cli;
+
+import dev.hangar.datamodel.context.CancellationContext;
+import dev.hangar.driver.CloudProviderDriver;
+import dev.hangar.driver.Command;
+import dev.hangar.driver.CommandDispatcher;
+import dev.hangar.driver.HangarException;
+import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
+import dev.hangar.driver.spi.BackendRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+
+/** {@code hangar call COMMAND --context CTX.json [--request REQ.json]}. */
+@CommandLine.Command(name = "call", mixinStandardHelpOptions = true,
+    description = "Runs one command in-process and prints exactly the driver's response.")
+final class CallCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Parameters(index = "0", paramLabel = "COMMAND",
+      description = "The standard's command name: get_inventory, Deploy, PowerOn, PowerOff,"
+          + " DeleteInstance, GetVmDetails, remote_refresh_ip, ApplyConnectivityChanges,"
+          + " PrepareSandboxInfra, CleanupSandboxInfra, SetAppSecurityGroups.")
+  String commandName;
+
+  @CommandLine.Option(names = "--context", required = true, paramLabel = "CTX.json",
+      description = "The command context (CloudShell's driver context field names); - for stdin.")
+  String context;
+
+  @CommandLine.Option(names = "--request", paramLabel = "REQ.json",
+      description = "The request JSON, for commands that take one; - for stdin.")
+  String request;
+
+  @CommandLine.Option(names = "--set", paramLabel = "NAME=VALUE",
+      description = "Sets a variable: the inputs' ${NAME} and ${NAME:-default} placeholders"
+          + " take their values from these (the samples use them for ids of earlier steps).")
+  java.util.Map<String, String> variables = new java.util.LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Command command = Command.byStandardName(commandName).orElse(null);
+    if (command == null) {
+      err.println("hangar call: unknown command '" + commandName + "'; one of "
+          + Command.standardNames());
+      return Main.USAGE;
+    }
+    if (command.takesRequest() && request == null) {
+      err.println("hangar call: " + command.standardName() + " needs --request REQ.json");
+      return Main.USAGE;
+    }
+    String contextJson;
+    String requestJson;
+    try {
+      contextJson = Inputs.substitute(Inputs.readJson(context, "context"), variables, "context");
+      requestJson = request == null ? null
+          : Inputs.substitute(Inputs.readJson(request, "request"), variables, "request");
+    } catch (IOException e) {
+      err.println("hangar call: " + e.getMessage());
+      return Main.USAGE;
+    }
+    RecordingOrchestratorApi api = new RecordingOrchestratorApi(Map.of(), new PrintWriterStream(
+        err).stream());
+    CommandDispatcher dispatcher = new CommandDispatcher(
+        new CloudProviderDriver(BackendRegistry.loadInstalled(), c -> api));
+    try {
+      String response = dispatcher.dispatch(command, contextJson, requestJson,
+          CancellationContext.NONE);
+      if (!response.isEmpty()) {
+        out.println(response);
+      }
+      api.calls().forEach(c -> err.println("orchestrator: " + c.method() + " " + c.args()));
+      return Main.OK;
+    } catch (HangarException e) {
+      err.println("hangar call: " + command.standardName() + " failed: " + e.getMessage());
+      return Main.RAISED;
+    }
+  }
+}

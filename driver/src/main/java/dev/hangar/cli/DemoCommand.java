@@ -1,0 +1,79 @@
+package dev.hangar.cli;
+
+import dev.hangar.driver.embedded.LibvirtProbe;
+import dev.hangar.driver.embedded.PrivateOvsdbServer;
+import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.replay.Scenario;
+import dev.hangar.replay.ScenarioException;
+import dev.hangar.replay.ScenarioLoader;
+import dev.hangar.replay.ScenarioRunner;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+
+/**
+ * {@code hangar demo}: the main job on the embedded default. Starts libvirt {@code test:///default}
+ * and a private ovsdb-server, replays the whole L2 sample sandbox (setup and teardown) against
+ * them, prints the summary, and stops everything it started.
+ */
+@CommandLine.Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Replays the L2 sample sandbox on the embedded default (libvirt test:///default"
+        + " + a private ovsdb-server). Exit 0 when the environment ran and the replay completed;"
+        + " with --strict, only when every step passed.")
+final class DemoCommand implements Callable<Integer> {
+  static final String HYPERVISOR = "test:///default";
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(names = "--scenario", paramLabel = "FILE",
+      description = "The scenario to replay (default: samples/scenarios/l2-sandbox.json under"
+          + " the Hangar checkout).")
+  Path scenario;
+
+  @CommandLine.Option(names = "--strict",
+      description = "Exit 1 unless every step passed.")
+  boolean strict;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path file = scenario != null ? scenario : defaultScenario();
+    Scenario s;
+    try {
+      s = new ScenarioLoader().load(file);
+    } catch (ScenarioException e) {
+      err.println("hangar demo: " + e.getMessage());
+      return Main.USAGE;
+    }
+    LibvirtProbe.Report libvirt = LibvirtProbe.probe(HYPERVISOR);
+    out.printf("libvirt       %s: driver %s, libvirt %s, %d running domains%n", libvirt.uri(),
+        libvirt.driverType(), libvirt.libvirtVersion(), libvirt.runningDomains());
+    long pid;
+    boolean passed;
+    try (PrivateOvsdbServer ovsdb = PrivateOvsdbServer.start("br-int")) {
+      pid = ovsdb.pid();
+      out.printf("ovsdb-server  pid %d, %s and %s, bridge br-int%n", ovsdb.pid(),
+          ovsdb.unixRemote(), ovsdb.tcpRemote());
+      out.flush();
+      Map<String, String> vars = Map.of("hypervisors", HYPERVISOR,
+          "ovsdbRemote", ovsdb.tcpRemote(), "ovsBridge", "br-int");
+      List<ScenarioRunner.Report> reports = ReplayCommand.replay(List.of(s), vars,
+          BackendRegistry.loadInstalled(), out, err);
+      passed = reports.stream().allMatch(ScenarioRunner.Report::allPassed);
+    }
+    out.printf("stopped ovsdb-server pid %d%n", pid);
+    return strict && !passed ? Main.RAISED : Main.OK;
+  }
+
+  private static Path defaultScenario() {
+    String home = System.getProperty("hangar.home", ".");
+    Path p = Path.of(home, "samples", "scenarios", "l2-sandbox.json");
+    return Files.exists(p) ? p : Path.of("samples", "scenarios", "l2-sandbox.json");
+  }
+}

@@ -1,0 +1,130 @@
+package dev.hangar.driver;
+
+import dev.hangar.datamodel.WireCodec;
+import dev.hangar.datamodel.context.AutoLoadCommandContext;
+import dev.hangar.datamodel.context.CancellationContext;
+import dev.hangar.datamodel.context.CommandContext;
+import dev.hangar.datamodel.context.ResourceCommandContext;
+import dev.hangar.datamodel.context.ResourceRemoteCommandContext;
+import dev.hangar.driver.internal.ActionCommands;
+import dev.hangar.driver.internal.BackendResolver;
+import dev.hangar.driver.internal.CommandRun;
+import dev.hangar.driver.internal.DeployCommand;
+import dev.hangar.driver.internal.Guard;
+import dev.hangar.driver.internal.InfraCommands;
+import dev.hangar.driver.internal.VmCommands;
+import dev.hangar.driver.spi.BackendRegistry;
+import java.util.function.Function;
+
+/**
+ * The commands of the Cloud Provider Standard. Each takes the context the platform passes (plus
+ * the request JSON, plus a cancellation context where the standard has one) and returns the
+ * response JSON: one result per action, per-action failures inside it. A command raises a
+ * {@link HangarException} only when it cannot answer at all (a malformed request, an unusable
+ * context, a failed power or delete).
+ *
+ * <p>Java names, standard names: getInventory = {@code get_inventory}, deploy = {@code Deploy},
+ * powerOn = {@code PowerOn}, powerOff = {@code PowerOff}, deleteInstance =
+ * {@code DeleteInstance}, getVmDetails = {@code GetVmDetails}, remoteRefreshIp =
+ * {@code remote_refresh_ip}, applyConnectivityChanges = {@code ApplyConnectivityChanges},
+ * prepareSandboxInfra = {@code PrepareSandboxInfra}, cleanupSandboxInfra =
+ * {@code CleanupSandboxInfra}, setAppSecurityGroups = {@code SetAppSecurityGroups}
+ * (see {@link Command}). Thread-safe and stateless: one instance serves concurrent commands.
+ */
+public final class CloudProviderDriver {
+  private final OrchestratorApi.Factory apis;
+  private final BackendResolver resolver;
+  private final WireCodec codec = WireCodec.standard();
+  private final ActionCommands actions = new ActionCommands(codec);
+  private final VmCommands vms = new VmCommands(codec);
+  private final InfraCommands infra = new InfraCommands(codec);
+
+  public CloudProviderDriver(BackendRegistry backends, OrchestratorApi.Factory apis) {
+    this.resolver = new BackendResolver(backends);
+    this.apis = apis;
+  }
+
+  /** get_inventory: validates the provider resource; returns AutoLoadDetails JSON. */
+  public String getInventory(AutoLoadCommandContext context) {
+    return run(Command.GET_INVENTORY, context, null,
+        r -> Guard.call(r, () -> codec.write(r.backend().validate())));
+  }
+
+  /** Deploy: deployApp (+ connectSubnet) → DeployApp (+ ConnectToSubnet) results. */
+  public String deploy(ResourceCommandContext context, String request,
+      CancellationContext cancellation) {
+    return run(Command.DEPLOY, context, cancellation,
+        r -> actions.run(r, request, DeployCommand.executor(r)));
+  }
+
+  /** PowerOn: starts the deployed app's VM; returns "". */
+  public String powerOn(ResourceRemoteCommandContext context) {
+    return run(Command.POWER_ON, context, null, r -> {
+      vms.powerOn(r);
+      return "";
+    });
+  }
+
+  /** PowerOff: stops the deployed app's VM; returns "". */
+  public String powerOff(ResourceRemoteCommandContext context) {
+    return run(Command.POWER_OFF, context, null, r -> {
+      vms.powerOff(r);
+      return "";
+    });
+  }
+
+  /** DeleteInstance: deletes the deployed app's VM; a VM already gone is success; returns "". */
+  public String deleteInstance(ResourceRemoteCommandContext context) {
+    return run(Command.DELETE_INSTANCE, context, null, r -> {
+      vms.delete(r);
+      return "";
+    });
+  }
+
+  /** GetVmDetails: {"items":[...]} → a bare array of VmDetailsData, one per item. */
+  public String getVmDetails(ResourceCommandContext context, String request,
+      CancellationContext cancellation) {
+    return run(Command.GET_VM_DETAILS, context, cancellation, r -> vms.details(r, request));
+  }
+
+  /** remote_refresh_ip: sets the app's address through the orchestrator API; returns "". */
+  public String remoteRefreshIp(ResourceRemoteCommandContext context,
+      CancellationContext cancellation) {
+    return run(Command.REMOTE_REFRESH_IP, context, cancellation, r -> {
+      vms.refreshIp(r);
+      return "";
+    });
+  }
+
+  /** ApplyConnectivityChanges (L2): setVlan/removeVlan → one result per action. */
+  public String applyConnectivityChanges(ResourceCommandContext context, String request) {
+    return run(Command.APPLY_CONNECTIVITY_CHANGES, context, null,
+        r -> actions.run(r, request, InfraCommands.connectivity(r)));
+  }
+
+  /** PrepareSandboxInfra (L3): → PrepareNetwork, CreateKeys, PrepareSubnet results. */
+  public String prepareSandboxInfra(ResourceCommandContext context, String request,
+      CancellationContext cancellation) {
+    return run(Command.PREPARE_SANDBOX_INFRA, context, cancellation,
+        r -> actions.run(r, request, InfraCommands.prepare(r)));
+  }
+
+  /** CleanupSandboxInfra (L3): cleanupNetwork → CleanupNetwork result. */
+  public String cleanupSandboxInfra(ResourceCommandContext context, String request) {
+    return run(Command.CLEANUP_SANDBOX_INFRA, context, null,
+        r -> actions.run(r, request, InfraCommands.cleanup(r)));
+  }
+
+  /** SetAppSecurityGroups (L3): bare array in, bare array of {appName, success, error} out. */
+  public String setAppSecurityGroups(ResourceCommandContext context, String request) {
+    return run(Command.SET_APP_SECURITY_GROUPS, context, null,
+        r -> infra.securityGroups(r, request));
+  }
+
+  private String run(Command command, CommandContext context, CancellationContext cancellation,
+      Function<CommandRun, String> body) {
+    try (CommandRun r = new CommandRun(command, context, apis, resolver, cancellation)) {
+      return body.apply(r);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.hangar.driver.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An {@code ovsdb-server} with the Open vSwitch schema in a private directory, listening on a
+ * unix socket and a loopback TCP port. It runs as a child process (never daemonized) so that
+ * {@link #close()} stops exactly it, by pid, and removes its directory.
+ */
+public final class PrivateOvsdbServer implements AutoCloseable {
+  private static final List<String> SEARCH = List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin",
+      "/usr/local/bin");
+  private static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
+
+  private final Path dir;
+  private final Process process;
+  private final int tcpPort;
+
+  private PrivateOvsdbServer(Path dir, Process process, int tcpPort) {
+    this.dir = dir;
+    this.process = process;
+    this.tcpPort = tcpPort;
+  }
+
+  /** True when the OVS binaries and schema are installed. */
+  public static boolean available() {
+    return find("ovsdb-server") != null && find("ovsdb-tool") != null
+        && find("ovs-vsctl") != null && Files.exists(SCHEMA);
+  }
+
+  /** Starts a fresh database with one bridge, {@code bridge}, and waits until it answers. */
+  public static PrivateOvsdbServer start(String bridge) throws IOException {
+    if (!available()) {
+      throw new IOException("Open vSwitch is not installed (ovsdb-server, ovsdb-tool, ovs-vsctl"
+          + " and " + SCHEMA + " are needed); on Debian: apt-get install openvswitch-switch");
+    }
+    Path dir = Files.createTempDirectory("hangar-ovsdb-");
+    Path db = dir.resolve("conf.db");
+    run(dir, List.of(find("ovsdb-tool"), "create", db.toString(), SCHEMA.toString()));
+    int port = freePort();
+    List<String> cmd = List.of(find("ovsdb-server"), db.toString(),
+        "--remote=punix:" + dir.resolve("db.sock"), "--remote=ptcp:" + port + ":127.0.0.1",
+        "--unixctl=" + dir.resolve("ovsdb-server.ctl"), "--pidfile=" + dir.resolve("pid"),
+        "--log-file=" + dir.resolve("ovsdb-server.log"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout").toFile());
+    env(pb, dir);
+    Process p = pb.start();
+    PrivateOvsdbServer server = new PrivateOvsdbServer(dir, p, port);
+    try {
+      server.awaitSocket(Duration.ofSeconds(10));
+      server.vsctl("--may-exist", "add-br", bridge);
+      return server;
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** {@code unix:/…/db.sock}. */
+  public String unixRemote() {
+    return "unix:" + dir.resolve("db.sock");
+  }
+
+  /** {@code tcp:127.0.0.1:PORT}. */
+  public String tcpRemote() {
+    return "tcp:127.0.0.1:" + tcpPort;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Runs {@code ovs-vsctl --no-wait} against this database; returns its stdout. */
+  public String vsctl(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(find("ovs-vsctl"), "--no-wait",
+        "--db=" + unixRemote(), "--timeout=10"));
+    cmd.addAll(List.of(args));
+    return run(dir, cmd);
+  }
+
+  private void awaitSocket(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Path sock = dir.resolve("db.sock");
+    while (!Files.exists(sock)) {
+      if (!process.isAlive()) {
+        throw new IOException("ovsdb-server exited with " + process.exitValue() + ": "
+            + Files.readString(dir.resolve("stdout")).strip());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("ovsdb-server did not open " + sock + " within " + timeout);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while starting ovsdb-server", e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    deleteTree(dir);
+  }
+
+  private static String run(Path dir, List<String> cmd) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    env(pb, dir);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(cmd.get(0) + " timed out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new IOException("interrupted", e);
+    }
+    if (p.exitValue() != 0) {
+      throw new IOException(Path.of(cmd.get(0)).getFileName() + " failed (" + p.exitValue()
+          + "): " + out.strip());
+    }
+    return out;
+  }
+
+  private static void env(ProcessBuilder pb, Path dir) {
+    Map<String, String> env = pb.environment();
+    env.put("OVS_RUNDIR", dir.toString());
+    env.put("OVS_LOGDIR", dir.toString());
+    env.put("OVS_DBDIR", dir.toString());
+  }
+
+  static String find(String binary) {
+    for (String d : SEARCH) {
+      Path p = Path.of(d, binary);
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      // A leftover temp dir is harmless; the process is what must not leak.
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.hangar.driver.spi;
+
+import dev.hangar.datamodel.context.AutoLoadDetails;
+import java.util.Optional;
+
+/** A cloud opened for one command. */
+public interface Backend extends AutoCloseable {
+  /** get_inventory: checks the provider's attributes against the live cloud. */
+  AutoLoadDetails validate();
+
+  ComputeService compute();
+
+  /** VLANs on vNICs, for Networking type L2. */
+  default Optional<L2Fabric> l2Fabric() {
+    return Optional.empty();
+  }
+
+  /** Sandbox subnets, keys and security groups, for Networking type L3. */
+  default Optional<L3Fabric> l3Fabric() {
+    return Optional.empty();
+  }
+
+  @Override
+  default void close() {}
+}

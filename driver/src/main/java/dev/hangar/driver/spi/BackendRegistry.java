@@ -1,0 +1,56 @@
+package dev.hangar.driver.spi;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The backends a driver can use, by Cloud Type. {@link #loadInstalled()} finds them through
+ * {@link ServiceLoader}; tests fill an {@link #empty()} registry by hand.
+ */
+public final class BackendRegistry {
+  private final Map<String, BackendProvider> providers = new ConcurrentHashMap<>();
+
+  private BackendRegistry() {}
+
+  public static BackendRegistry empty() {
+    return new BackendRegistry();
+  }
+
+  /** The providers listed in META-INF/services/dev.hangar.driver.spi.BackendProvider. */
+  public static BackendRegistry loadInstalled() {
+    return loadInstalled(Thread.currentThread().getContextClassLoader());
+  }
+
+  /** The providers that {@code loader} lists in META-INF/services. */
+  public static BackendRegistry loadInstalled(ClassLoader loader) {
+    BackendRegistry r = new BackendRegistry();
+    for (BackendProvider p : ServiceLoader.load(BackendProvider.class, loader)) {
+      r.register(p);
+    }
+    return r;
+  }
+
+  /** Adds a provider; a second provider for the same Cloud Type is a configuration error. */
+  public BackendRegistry register(BackendProvider provider) {
+    BackendProvider previous = providers.putIfAbsent(provider.cloudType(), provider);
+    if (previous != null && previous != provider) {
+      throw new IllegalStateException("two backends for Cloud Type " + provider.cloudType() + ": "
+          + previous.getClass().getName() + " and " + provider.getClass().getName());
+    }
+    return this;
+  }
+
+  public Optional<BackendProvider> forCloudType(String cloudType) {
+    return Optional.ofNullable(providers.get(cloudType));
+  }
+
+  /** The installed providers by Cloud Type, sorted. */
+  public Collection<BackendProvider> providers() {
+    return Collections.unmodifiableCollection(new TreeMap<>(providers).values());
+  }
+}

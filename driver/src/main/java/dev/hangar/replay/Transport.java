@@ -1,0 +1,22 @@
+package dev.hangar.replay;
+
+import dev.hangar.driver.Command;
+import dev.hangar.driver.orchestrator.ApiCall;
+import java.util.List;
+
+/** How a replay reaches a driver: in-process, or (later) through a sandbox host. */
+public interface Transport {
+  /** What a command did: its response, or the error it raised. */
+  record Outcome(String response, String error) {
+    public boolean raised() {
+      return error != null;
+    }
+  }
+
+  Outcome execute(Command command, String contextJson, String requestJson);
+
+  /** The orchestrator API calls made since the last {@link #clearCalls()}. */
+  List<ApiCall> calls();
+
+  void clearCalls();
+}

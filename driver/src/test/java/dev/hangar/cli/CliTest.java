@@ -1,0 +1,79 @@
+package dev.hangar.cli;
+
+import static dev.hangar.testing.Samples.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  @Test
+  void unknownCommandIsBadUsage() {
+    CliRunner r = CliRunner.run("call", "Reboot", "--context", path("contexts/kvm-provider.json"));
+    assertThat(r.code()).isEqualTo(Main.USAGE);
+    assertThat(r.err()).contains("unknown command 'Reboot'").contains("ApplyConnectivityChanges");
+  }
+
+  @Test
+  void missingOptionsAndUnreadableFilesAreBadUsage(@TempDir Path dir) throws Exception {
+    assertThat(CliRunner.run("call", "Deploy").code()).isEqualTo(Main.USAGE);
+    CliRunner noRequest = CliRunner.run("call", "Deploy", "--context",
+        path("contexts/kvm-provider.json"));
+    assertThat(noRequest.code()).isEqualTo(Main.USAGE);
+    assertThat(noRequest.err()).contains("Deploy needs --request");
+    CliRunner missing = CliRunner.run("call", "PowerOn", "--context", "/nonexistent/ctx.json");
+    assertThat(missing.code()).isEqualTo(Main.USAGE);
+    assertThat(missing.err()).contains("cannot read context file /nonexistent/ctx.json");
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "{\"driverRequest\": [");
+    CliRunner notJson = CliRunner.run("call", "Deploy", "--context",
+        path("contexts/kvm-provider.json"), "--request", broken.toString());
+    assertThat(notJson.code()).isEqualTo(Main.USAGE);
+    assertThat(notJson.err()).contains("request file " + broken + ": the request is not valid"
+        + " JSON at line 1");
+  }
+
+  @Test
+  void placeholdersTakeSetValuesAndUnresolvedOnesAreBadUsage(@TempDir Path dir)
+      throws Exception {
+    Path ctx = dir.resolve("ctx.json");
+    Files.writeString(ctx, "{\"resource\":{\"name\":\"${name}\",\"attributes\":{}}}");
+    CliRunner unresolved = CliRunner.run("call", "get_inventory", "--context", ctx.toString());
+    assertThat(unresolved.code()).isEqualTo(Main.USAGE);
+    assertThat(unresolved.err()).contains("placeholders without a value: [${name}]");
+    CliRunner set = CliRunner.run("call", "get_inventory", "--context", ctx.toString(), "--set",
+        "name=prov-x");
+    assertThat(set.code()).isEqualTo(Main.RAISED);
+    assertThat(set.err()).contains("no backend for Cloud Type 'KVM'");
+  }
+
+  @Test
+  void aRequestTheDriverCannotReadMakesTheCommandRaise(@TempDir Path dir) throws Exception {
+    Path req = dir.resolve("req.json");
+    Files.writeString(req, "{\"actions\":[]}");
+    CliRunner r = CliRunner.run("call", "Deploy", "--context", path("contexts/kvm-provider.json"),
+        "--request", req.toString());
+    assertThat(r.code()).isEqualTo(Main.RAISED);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("Deploy failed: expected {\"driverRequest\"");
+  }
+
+  @Test
+  void replayOfAnUnreadableScenarioIsBadUsage() {
+    CliRunner r = CliRunner.run("replay", "/nonexistent.json");
+    assertThat(r.code()).isEqualTo(Main.USAGE);
+    assertThat(r.err()).contains("cannot read scenario /nonexistent.json");
+  }
+
+  @Test
+  void replayWithoutBackendsShowsWhichStepsFailAndWhy() {
+    CliRunner r = CliRunner.run("replay", path("scenarios/l2-sandbox.json"));
+    assertThat(r.code()).isEqualTo(Main.RAISED);
+    assertThat(r.out()).contains("== L2 sandbox on KVM (15 steps)")
+        .contains("[1/15] get_inventory")
+        .contains("raised: no backend for Cloud Type 'KVM' is installed")
+        .containsPattern("total\\s+15\\s+\\d+\\s+\\d+");
+  }
+}

@@ -1,0 +1,26 @@
+package dev.hangar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hangar.testing.Samples;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The README's first quick-start command, in-process: starts, replays, stops what it started. */
+class DemoTest {
+  @Test
+  void runsTheL2SandboxOnTheEmbeddedDefaultAndStopsEverything() {
+    CliRunner r = CliRunner.run("demo", "--scenario",
+        Samples.path("scenarios/l2-sandbox.json"));
+    assertThat(r.code()).as(r.err()).isEqualTo(Main.OK);
+    assertThat(r.out()).contains("libvirt       test:///default: driver TEST")
+        .contains("== L2 sandbox on KVM (15 steps)").containsPattern("total\\s+15");
+    Matcher m = Pattern.compile("stopped ovsdb-server pid (\\d+)").matcher(r.out());
+    assertThat(m.find()).isTrue();
+    long pid = Long.parseLong(m.group(1));
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(CliRunner.run("demo", "--strict", "--scenario",
+        Samples.path("scenarios/l2-sandbox.json")).code()).isEqualTo(Main.RAISED);
+  }
+}
