@@ -24,15 +24,23 @@ public final class ProviderModel {
       "The Open vSwitch bridge that carries the apps' vNICs.");
   public static final AttributeSpec OVSDB_REMOTE = AttributeSpec.string("OVSDB Remote", "",
       "How to reach each host's OVSDB: tcp:HOST:PORT or unix:/path/db.sock (over SSH for remote"
-          + " hosts).");
+          + " hosts); one value for all hosts or one per hypervisor, comma-separated (empty:"
+          + " unix:/var/run/openvswitch/db.sock).");
   public static final AttributeSpec STORAGE_POOL = AttributeSpec.string("Storage Pool",
       "default", "The libvirt storage pool holding templates and VM disks.");
   public static final AttributeSpec MANAGEMENT_NETWORK = AttributeSpec.string(
       "Management Network", "", "The libvirt network of each VM's management NIC (empty: none).");
 
+  public static final AttributeSpec SSH_USER = AttributeSpec.string("SSH User", "root",
+      "The user for SSH to remote hypervisors (when a URI names none).");
+  public static final AttributeSpec SSH_PRIVATE_KEY = AttributeSpec.password("SSH Private Key",
+      "The private key (OpenSSH or PEM text) for SSH to remote hypervisors.");
+  public static final AttributeSpec SSH_PASSWORD = AttributeSpec.password("SSH Password",
+      "The password for SSH to remote hypervisors, when no key is set.");
+
   private static final List<AttributeSpec> ALL = List.of(CLOUD_TYPE, NETWORKING_TYPE, REGION,
       NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, STORAGE_POOL,
-      MANAGEMENT_NETWORK);
+      MANAGEMENT_NETWORK, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD);
 
   private ProviderModel() {}
 

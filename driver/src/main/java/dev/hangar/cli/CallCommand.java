@@ -65,9 +65,9 @@ final class CallCommand implements Callable<Integer> {
     }
     RecordingOrchestratorApi api = new RecordingOrchestratorApi(Map.of(), new PrintWriterStream(
         err).stream());
-    CommandDispatcher dispatcher = new CommandDispatcher(
-        new CloudProviderDriver(BackendRegistry.loadInstalled(), c -> api));
-    try {
+    try (BackendRegistry backends = BackendRegistry.loadInstalled()) {
+      CommandDispatcher dispatcher = new CommandDispatcher(
+          new CloudProviderDriver(backends, c -> api));
       String response = dispatcher.dispatch(command, contextJson, requestJson,
           CancellationContext.NONE);
       if (!response.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.hangar.cli;
 
+import dev.hangar.driver.embedded.EmbeddedHypervisor;
 import dev.hangar.driver.embedded.LibvirtProbe;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.spi.BackendRegistry;
@@ -25,7 +26,9 @@ import picocli.CommandLine;
         + " + a private ovsdb-server). Exit 0 when the environment ran and the replay completed;"
         + " with --strict, only when every step passed.")
 final class DemoCommand implements Callable<Integer> {
-  static final String HYPERVISOR = "test:///default";
+  static final String HYPERVISOR = EmbeddedHypervisor.URI;
+  /** An empty qcow2 volume in the test driver's pool, standing in for a template image. */
+  static final String TEMPLATE = "debian-12-template.qcow2";
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -56,16 +59,21 @@ final class DemoCommand implements Callable<Integer> {
         libvirt.driverType(), libvirt.libvirtVersion(), libvirt.runningDomains());
     long pid;
     boolean passed;
-    try (PrivateOvsdbServer ovsdb = PrivateOvsdbServer.start("br-int")) {
+    try (EmbeddedHypervisor hypervisor = EmbeddedHypervisor.open();
+        PrivateOvsdbServer ovsdb = PrivateOvsdbServer.start("br-int")) {
+      hypervisor.ensureTemplates(List.of(TEMPLATE));
       pid = ovsdb.pid();
       out.printf("ovsdb-server  pid %d, %s and %s, bridge br-int%n", ovsdb.pid(),
           ovsdb.unixRemote(), ovsdb.tcpRemote());
       out.flush();
       Map<String, String> vars = Map.of("hypervisors", HYPERVISOR,
-          "ovsdbRemote", ovsdb.tcpRemote(), "ovsBridge", "br-int");
-      List<ScenarioRunner.Report> reports = ReplayCommand.replay(List.of(s), vars,
-          BackendRegistry.loadInstalled(), out, err);
-      passed = reports.stream().allMatch(ScenarioRunner.Report::allPassed);
+          "ovsdbRemote", ovsdb.tcpRemote(), "ovsBridge", "br-int",
+          "storagePool", EmbeddedHypervisor.POOL, "template", TEMPLATE);
+      try (BackendRegistry backends = BackendRegistry.loadInstalled()) {
+        List<ScenarioRunner.Report> reports = ReplayCommand.replay(List.of(s), vars, backends,
+            out, err);
+        passed = reports.stream().allMatch(ScenarioRunner.Report::allPassed);
+      }
     }
     out.printf("stopped ovsdb-server pid %d%n", pid);
     return strict && !passed ? Main.RAISED : Main.OK;

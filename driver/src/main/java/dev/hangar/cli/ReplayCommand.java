@@ -44,9 +44,10 @@ final class ReplayCommand implements Callable<Integer> {
       err.println("hangar replay: " + e.getMessage());
       return Main.USAGE;
     }
-    List<ScenarioRunner.Report> reports = replay(loaded, variables, BackendRegistry.loadInstalled(),
-        out, err);
-    return reports.stream().allMatch(ScenarioRunner.Report::allPassed) ? Main.OK : Main.RAISED;
+    try (BackendRegistry backends = BackendRegistry.loadInstalled()) {
+      List<ScenarioRunner.Report> reports = replay(loaded, variables, backends, out, err);
+      return reports.stream().allMatch(ScenarioRunner.Report::allPassed) ? Main.OK : Main.RAISED;
+    }
   }
 
   static List<ScenarioRunner.Report> replay(List<Scenario> scenarios, Map<String, String> vars,

@@ -15,7 +15,10 @@ class DemoTest {
         Samples.path("scenarios/l2-sandbox.json"));
     assertThat(r.code()).as(r.err()).isEqualTo(Main.OK);
     assertThat(r.out()).contains("libvirt       test:///default: driver TEST")
-        .contains("== L2 sandbox on KVM (15 steps)").containsPattern("total\\s+15");
+        .contains("== L2 sandbox on KVM (15 steps)").containsPattern("total\\s+15")
+        .containsPattern("\\[2/15\\] Deploy .* PASS").containsPattern("\\[3/15\\] Deploy .* PASS")
+        .containsPattern("\\[8/15\\] GetVmDetails .* PASS")
+        .containsPattern("\\[13/15\\] DeleteInstance .* PASS");
     Matcher m = Pattern.compile("stopped ovsdb-server pid (\\d+)").matcher(r.out());
     assertThat(m.find()).isTrue();
     long pid = Long.parseLong(m.group(1));

@@ -46,13 +46,17 @@ class BackendRegistryTest {
         getClass().getClassLoader())) {
       BackendRegistry r = BackendRegistry.loadInstalled(loader);
       assertThat(r.forCloudType("OpenStack")).get().isInstanceOf(ListedProvider.class);
-      assertThat(r.forCloudType("KVM")).isEmpty();
+      assertThat(r.forCloudType("AWS")).isEmpty();
     }
   }
 
   @Test
-  void nothingIsInstalledYetInTheProductionClasspath() {
-    assertThat(BackendRegistry.loadInstalled().providers()).isEmpty();
+  void theProductionClasspathInstallsTheKvmBackend() {
+    try (BackendRegistry r = BackendRegistry.loadInstalled()) {
+      assertThat(r.providers()).extracting(BackendProvider::cloudType).containsExactly("KVM");
+      assertThat(r.forCloudType("KVM")).get().extracting(BackendProvider::deploymentPaths)
+          .isEqualTo(Set.of("KVM VM From Template", "KVM VM From Kernel"));
+    }
   }
 
   @Test

@@ -55,7 +55,8 @@ public final class VmCommands {
         ((ResourceRemoteCommandContext) run.context()).deployedApp();
     Guard.call(run, () -> {
       Addresses a = run.backend().compute().addresses(vm, run.scope());
-      if (!a.privateIp().isEmpty()) {
+      // The platform already shows the endpoint's address; only a change is worth a call.
+      if (!a.privateIp().isEmpty() && !a.privateIp().equals(endpoint.address())) {
         run.scope().api().updateResourceAddress(vm.resourceName(), a.privateIp());
       }
       if (!a.publicIp().isEmpty()) {

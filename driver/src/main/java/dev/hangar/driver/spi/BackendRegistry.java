@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The backends a driver can use, by Cloud Type. {@link #loadInstalled()} finds them through
  * {@link ServiceLoader}; tests fill an {@link #empty()} registry by hand.
  */
-public final class BackendRegistry {
+public final class BackendRegistry implements AutoCloseable {
   private final Map<String, BackendProvider> providers = new ConcurrentHashMap<>();
 
   private BackendRegistry() {}
@@ -47,6 +47,26 @@ public final class BackendRegistry {
 
   public Optional<BackendProvider> forCloudType(String cloudType) {
     return Optional.ofNullable(providers.get(cloudType));
+  }
+
+  /** Closes every provider; one failing to close does not keep the others open. */
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    for (BackendProvider p : providers.values()) {
+      try {
+        p.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   /** The installed providers by Cloud Type, sorted. */

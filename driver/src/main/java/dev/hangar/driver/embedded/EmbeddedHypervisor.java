@@ -1,0 +1,79 @@
+package dev.hangar.driver.embedded;
+
+import java.io.StringWriter;
+import java.util.List;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+import org.libvirt.StoragePool;
+
+/**
+ * libvirt's in-process {@code test:///default} hypervisor, held open for as long as this object
+ * lives: the test driver keeps one shared state per process while any connection is open, so the
+ * driver's own connections see what is made here (and everything vanishes at {@link #close()}).
+ */
+public final class EmbeddedHypervisor implements AutoCloseable {
+  /** The hypervisor URI. */
+  public static final String URI = "test:///default";
+  /** The storage pool the test driver comes with. */
+  public static final String POOL = "default-pool";
+
+  private final Connect connect;
+
+  private EmbeddedHypervisor(Connect connect) {
+    this.connect = connect;
+  }
+
+  /** Opens {@code test:///default}. */
+  public static EmbeddedHypervisor open() throws LibvirtException {
+    LibvirtProbe.silenceLibvirtStderr();
+    return new EmbeddedHypervisor(new Connect(URI));
+  }
+
+  /** Creates empty qcow2 template volumes in {@link #POOL} where they do not exist yet. */
+  public void ensureTemplates(List<String> names) throws LibvirtException {
+    StoragePool pool = connect.storagePoolLookupByName(POOL);
+    List<String> present = List.of(pool.listVolumes());
+    for (String name : names) {
+      if (!present.contains(name)) {
+        pool.storageVolCreateXML(volumeXml(name), 0);
+      }
+    }
+  }
+
+  private static String volumeXml(String name) {
+    StringWriter out = new StringWriter();
+    try {
+      XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+      w.writeStartElement("volume");
+      element(w, "name", name);
+      w.writeStartElement("capacity");
+      w.writeAttribute("unit", "GiB");
+      w.writeCharacters("1");
+      w.writeEndElement();
+      w.writeStartElement("target");
+      w.writeEmptyElement("format");
+      w.writeAttribute("type", "qcow2");
+      w.writeEndElement();
+      w.writeEndElement();
+      w.close();
+    } catch (XMLStreamException e) {
+      throw new IllegalStateException("cannot write volume XML", e);
+    }
+    return out.toString();
+  }
+
+  private static void element(XMLStreamWriter w, String name, String text)
+      throws XMLStreamException {
+    w.writeStartElement(name);
+    w.writeCharacters(text);
+    w.writeEndElement();
+  }
+
+  @Override
+  public void close() throws LibvirtException {
+    connect.close();
+  }
+}

@@ -1,0 +1,129 @@
+package dev.hangar.driver.kvm;
+
+import java.io.StringWriter;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/**
+ * Writes domain XML with an XML writer: every user-supplied value is escaped as text or
+ * attribute, never spliced into markup.
+ */
+final class DomainXml {
+  private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
+  private static final String[] DISK_DEVS = {"vda", "vdb", "vdc", "vdd"};
+
+  private DomainXml() {}
+
+  static String write(DomainSpec spec) {
+    StringWriter out = new StringWriter();
+    try {
+      XMLStreamWriter w = FACTORY.createXMLStreamWriter(out);
+      w.writeStartElement("domain");
+      w.writeAttribute("type", spec.type());
+      element(w, "name", spec.name());
+      element(w, "uuid", spec.uuid().toString());
+      w.writeStartElement("metadata");
+      spec.metadata().write(w);
+      w.writeEndElement();
+      w.writeStartElement("memory");
+      w.writeAttribute("unit", "MiB");
+      w.writeCharacters(Long.toString(spec.memoryMiB()));
+      w.writeEndElement();
+      element(w, "vcpu", Integer.toString(spec.vcpus()));
+      os(w, spec.boot());
+      element(w, "on_poweroff", "destroy");
+      element(w, "on_reboot", "restart");
+      element(w, "on_crash", "destroy");
+      devices(w, spec);
+      w.writeEndElement();
+      w.close();
+    } catch (XMLStreamException e) {
+      throw new IllegalStateException("cannot write domain XML", e);
+    }
+    return out.toString();
+  }
+
+  private static void os(XMLStreamWriter w, DomainSpec.Boot boot) throws XMLStreamException {
+    w.writeStartElement("os");
+    element(w, "type", "hvm");
+    if (boot instanceof DomainSpec.KernelBoot k) {
+      element(w, "kernel", k.kernel());
+      if (!k.initrd().isEmpty()) {
+        element(w, "initrd", k.initrd());
+      }
+      if (!k.cmdline().isEmpty()) {
+        element(w, "cmdline", k.cmdline());
+      }
+    } else {
+      w.writeEmptyElement("boot");
+      w.writeAttribute("dev", "hd");
+    }
+    w.writeEndElement();
+  }
+
+  private static void devices(XMLStreamWriter w, DomainSpec spec) throws XMLStreamException {
+    w.writeStartElement("devices");
+    int disk = 0;
+    for (DomainSpec.Disk d : spec.disks()) {
+      disk(w, d, d.cdrom() ? "sda" : DISK_DEVS[disk++]);
+    }
+    for (DomainSpec.Nic n : spec.nics()) {
+      nic(w, n);
+    }
+    w.writeEmptyElement("serial");
+    w.writeAttribute("type", "pty");
+    w.writeEmptyElement("console");
+    w.writeAttribute("type", "pty");
+    w.writeEndElement();
+  }
+
+  private static void disk(XMLStreamWriter w, DomainSpec.Disk d, String dev)
+      throws XMLStreamException {
+    w.writeStartElement("disk");
+    w.writeAttribute("type", "volume");
+    w.writeAttribute("device", d.cdrom() ? "cdrom" : "disk");
+    w.writeEmptyElement("driver");
+    w.writeAttribute("name", "qemu");
+    w.writeAttribute("type", d.format());
+    w.writeEmptyElement("source");
+    w.writeAttribute("pool", d.pool());
+    w.writeAttribute("volume", d.volume());
+    w.writeEmptyElement("target");
+    w.writeAttribute("dev", dev);
+    w.writeAttribute("bus", d.cdrom() ? "sata" : "virtio");
+    if (d.cdrom()) {
+      w.writeEmptyElement("readonly");
+    }
+    w.writeEndElement();
+  }
+
+  /** Writes one vNIC; also used alone for hot-plug. */
+  static void nic(XMLStreamWriter w, DomainSpec.Nic n) throws XMLStreamException {
+    w.writeStartElement("interface");
+    if (n instanceof DomainSpec.NetworkNic net) {
+      w.writeAttribute("type", "network");
+      w.writeEmptyElement("mac");
+      w.writeAttribute("address", n.mac());
+      w.writeEmptyElement("source");
+      w.writeAttribute("network", net.network());
+    } else {
+      DomainSpec.OvsNic ovs = (DomainSpec.OvsNic) n;
+      w.writeAttribute("type", "ethernet");
+      w.writeEmptyElement("mac");
+      w.writeAttribute("address", n.mac());
+      w.writeEmptyElement("target");
+      w.writeAttribute("dev", ovs.device());
+    }
+    w.writeEmptyElement("model");
+    w.writeAttribute("type", "virtio");
+    w.writeEndElement();
+  }
+
+  private static void element(XMLStreamWriter w, String name, String text)
+      throws XMLStreamException {
+    w.writeStartElement(name);
+    w.writeCharacters(Names.xmlText(text));
+    w.writeEndElement();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.hangar.driver.kvm;
+
+import dev.hangar.datamodel.result.VmDetailsData;
+import dev.hangar.driver.BackendException;
+import dev.hangar.driver.ClientException;
+import dev.hangar.driver.spi.Addresses;
+import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.ComputeService;
+import dev.hangar.driver.spi.DeployOutcome;
+import dev.hangar.driver.spi.DeployRequest;
+import dev.hangar.driver.spi.DeployedVm;
+import java.util.Optional;
+import java.util.UUID;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** VMs on libvirt hypervisors. */
+final class KvmCompute implements ComputeService {
+  private static final Logger log = LoggerFactory.getLogger(KvmCompute.class);
+  static final String HYPERVISOR = "hypervisor";
+
+  private final KvmRuntime runtime;
+  private final VmLocator locator;
+  private final OvsPorts ports;
+  private final KvmDeployer deployer;
+  private final VmPower power;
+
+  KvmCompute(KvmSettings settings, KvmRuntime runtime) {
+    this.runtime = runtime;
+    this.locator = new VmLocator(settings, runtime);
+    this.ports = new OvsPorts(runtime, settings.ovsBridge());
+    this.deployer = new KvmDeployer(settings, runtime, locator, ports);
+    this.power = new VmPower(runtime);
+  }
+
+  @Override
+  public DeployOutcome deploy(DeployRequest request, CommandScope scope) {
+    return deployer.deploy(request, scope);
+  }
+
+  @Override
+  public void powerOn(DeployedVm vm, CommandScope scope) {
+    onExisting(vm, scope, "power on", (host, domain) -> power.on(host, domain, vm));
+  }
+
+  @Override
+  public void powerOff(DeployedVm vm, CommandScope scope) {
+    onExisting(vm, scope, "power off", (host, domain) -> power.off(host, domain, vm, scope));
+  }
+
+  @Override
+  public void delete(DeployedVm vm, CommandScope scope) {
+    try (VmLocks.Held held = runtime.locks().lock(uuid(vm), scope)) {
+      Optional<VmLocator.Located> found = locator.find(vm.uid(), vm.customParam(HYPERVISOR));
+      if (found.isEmpty()) {
+        log.info("VM {} of {} is already gone", vm.uid(), vm.resourceName());
+        return;
+      }
+      new VmDeleter(ports).delete(found.get().host(), found.get().domain(), scope);
+    }
+  }
+
+  @Override
+  public VmDetailsData details(DeployedVm vm, CommandScope scope) {
+    VmLocator.Located at = existing(vm);
+    try {
+      return new VmDetailsReader(ports).read(vm.resourceName(), at.host(), at.domain());
+    } catch (LibvirtException e) {
+      throw LibvirtErrors.wrap("read the details of " + vm.resourceName(), at.host().uri(), e);
+    }
+  }
+
+  @Override
+  public Addresses addresses(DeployedVm vm, CommandScope scope) {
+    VmLocator.Located at = existing(vm);
+    return new AddressRefresh(runtime.timeouts()).address(vm, at.host(), at.domain(), scope);
+  }
+
+  /** An operation on a found VM. */
+  private interface VmOperation {
+    void apply(Hypervisor host, Domain domain) throws LibvirtException;
+  }
+
+  private void onExisting(DeployedVm vm, CommandScope scope, String what, VmOperation op) {
+    try (VmLocks.Held held = runtime.locks().lock(uuid(vm), scope)) {
+      VmLocator.Located at = existing(vm);
+      try {
+        op.apply(at.host(), at.domain());
+      } catch (LibvirtException e) {
+        throw LibvirtErrors.wrap(what + " " + vm.resourceName(), at.host().uri(), e);
+      }
+    }
+  }
+
+  private VmLocator.Located existing(DeployedVm vm) {
+    uuid(vm);
+    return locator.find(vm.uid(), vm.customParam(HYPERVISOR)).orElseThrow(() ->
+        new BackendException("VM " + vm.uid() + " of app '" + vm.resourceName() + "' no longer"
+            + " exists on any hypervisor of this provider; redeploy the app", false, false, null));
+  }
+
+  private static UUID uuid(DeployedVm vm) {
+    try {
+      return UUID.fromString(vm.uid());
+    } catch (IllegalArgumentException e) {
+      throw new ClientException("app '" + vm.resourceName() + "': vmdetails.uid '" + vm.uid()
+          + "' is not a KVM VM uuid");
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.hangar.driver.kvm;
+
+import dev.hangar.datamodel.request.ConnectSubnet;
+import dev.hangar.datamodel.result.ConnectToSubnetResult;
+import dev.hangar.datamodel.result.DeployAppResult;
+import dev.hangar.driver.BackendException;
+import dev.hangar.driver.ClientException;
+import dev.hangar.driver.HangarException;
+import dev.hangar.driver.ovsdb.OvsPort;
+import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.DeployOutcome;
+import dev.hangar.driver.spi.DeployRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+import org.libvirt.StoragePool;
+import org.libvirt.StorageVol;
+
+/**
+ * Deploy on KVM: find the VM an earlier attempt made, or place, create and start a new one,
+ * rolling back in reverse order whatever this attempt made when a step fails or the command is
+ * cancelled.
+ */
+final class KvmDeployer {
+  private final KvmSettings settings;
+  private final KvmRuntime runtime;
+  private final VmLocator locator;
+  private final OvsPorts ports;
+  private final VmStarter starter;
+
+  KvmDeployer(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports) {
+    this.settings = settings;
+    this.runtime = runtime;
+    this.locator = locator;
+    this.ports = ports;
+    this.starter = new VmStarter(runtime, ports);
+  }
+
+  DeployOutcome deploy(DeployRequest request, CommandScope scope) {
+    VmPlan plan = VmPlan.of(request, scope.reservationId());
+    List<ConnectToSubnetResult> subnets = notOnL2(request.subnets());
+    try (VmLocks.Held held = runtime.locks().lock(plan.uuid(), scope)) {
+      VmLocator.Reach reach = locator.reach("");
+      Optional<VmLocator.Located> earlier = locator.findOn(reach.up(), plan.uuid().toString());
+      if (earlier.isPresent()) {
+        return resume(plan, earlier.get(), scope, subnets);
+      }
+      Hypervisor host = Placement.choose(reach, plan.memoryMiB());
+      String skipped = reach.down().isEmpty() ? ""
+          : "; skipped unreachable hypervisors: " + VmLocator.describe(reach.down());
+      scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
+      Rollback rollback = new Rollback();
+      try {
+        Domain domain = create(host, plan, scope, rollback);
+        String ip = starter.start(host, domain, plan, scope, rollback);
+        DeployOutcome out = outcome(plan, host, domain, ip, "created on " + host.uri()
+            + skipped, subnets);
+        rollback.commit();
+        return out;
+      } catch (RuntimeException e) {
+        throw afterRollback(e, rollback.undo());
+      } catch (LibvirtException e) {
+        throw afterRollback(LibvirtErrors.wrap("deploy " + plan.name(), host.uri(), e),
+            rollback.undo());
+      }
+    }
+  }
+
+  /** An earlier attempt made the VM: finish what it may have left undone, never undo it. */
+  private DeployOutcome resume(VmPlan plan, VmLocator.Located found, CommandScope scope,
+      List<ConnectToSubnetResult> subnets) {
+    Hypervisor host = found.host();
+    try {
+      DomainView view = DomainView.parse(found.domain().getXMLDesc(0));
+      if (view.metadata() == null || !plan.actionId().equals(view.metadata().actionId())) {
+        throw new ClientException("VM " + plan.uuid() + " on " + host.uri() + " was not made by"
+            + " action " + plan.actionId() + "; refusing to touch it");
+      }
+      scope.progress("Found " + view.name() + " from an earlier attempt of this Deploy on "
+          + host.uri());
+      String ip = starter.ensureStarted(host, found.domain(), plan, view, scope);
+      return outcome(plan, host, found.domain(), ip, "found the VM an earlier attempt made on "
+          + host.uri(), subnets);
+    } catch (LibvirtException e) {
+      throw LibvirtErrors.wrap("resume deploying " + plan.name(), host.uri(), e);
+    }
+  }
+
+  private Domain create(Hypervisor host, VmPlan plan, CommandScope scope, Rollback rollback)
+      throws LibvirtException {
+    List<DomainSpec.Disk> disks = new ArrayList<>();
+    List<String> volumes = new ArrayList<>();
+    if (plan.fromTemplate()) {
+      StoragePool pool = Volumes.pool(host, settings.storagePool());
+      scope.checkCancelled("cloning template " + plan.template());
+      String diskName = plan.name() + "-disk0.qcow2";
+      StorageVol disk = host.change(() -> Volumes.linkedClone(host, pool, plan.template(),
+          diskName, plan.diskGiB()));
+      rollback.push("volume " + diskName, () -> Volumes.delete(disk));
+      disks.add(new DomainSpec.Disk(settings.storagePool(), diskName, "qcow2", false));
+      volumes.add(settings.storagePool() + "/" + diskName);
+      if (!plan.userData().isEmpty()) {
+        String seedName = plan.name() + "-seed.iso";
+        byte[] image = CloudInitSeed.image(plan);
+        StorageVol seed = host.change(() -> Volumes.upload(host, pool, seedName, image));
+        rollback.push("volume " + seedName, () -> Volumes.delete(seed));
+        disks.add(new DomainSpec.Disk(settings.storagePool(), seedName, "raw", true));
+        volumes.add(settings.storagePool() + "/" + seedName);
+      }
+    }
+    List<DomainSpec.Nic> nics = nics(host, plan);
+    VmMetadata meta = new VmMetadata(scope.reservationId(), plan.appName(),
+        plan.deploymentPath(), plan.actionId(), plan.template(), settings.ovsBridge(), volumes);
+    DomainSpec spec = new DomainSpec(plan.name(), plan.uuid(), host.domainType(),
+        plan.memoryMiB(), plan.vcpus(), plan.fromTemplate() ? new DomainSpec.DiskBoot()
+        : plan.kernel(), disks, nics, meta);
+    scope.checkCancelled("defining " + plan.name());
+    Domain domain = define(host, plan, DomainXml.write(spec));
+    rollback.push("domain " + plan.name(), () -> Undefine.run(host, domain));
+    List<DomainSpec.OvsNic> ovs = nics.stream().filter(DomainSpec.OvsNic.class::isInstance)
+        .map(DomainSpec.OvsNic.class::cast).toList();
+    if (!ovs.isEmpty()) {
+      scope.checkCancelled("creating the vNIC ports of " + plan.name());
+      List<OvsPort> parked = OvsPorts.parked(plan.uuid().toString(), scope.reservationId(), ovs);
+      List<String> made = ports.ensure(host.target(), parked, true);
+      rollback.push("OVS ports " + made, () -> ports.delete(host.target(), made));
+    }
+    return domain;
+  }
+
+  private Domain define(Hypervisor host, VmPlan plan, String xml) throws LibvirtException {
+    try {
+      host.connect().domainLookupByName(plan.name());
+      throw new ClientException("a VM named '" + plan.name() + "' already exists on "
+          + host.uri() + "; rename the app or set 'Autogenerated Name' to True");
+    } catch (LibvirtException e) {
+      if (!LibvirtErrors.isGone(e)) {
+        throw e;
+      }
+    }
+    return host.change(() -> host.connect().domainDefineXML(xml));
+  }
+
+  /** NIC 0 on the management network (when there is one), then the OVS vNICs. */
+  private List<DomainSpec.Nic> nics(Hypervisor host, VmPlan plan) throws LibvirtException {
+    List<DomainSpec.Nic> nics = new ArrayList<>();
+    if (!settings.managementNetwork().isEmpty()) {
+      ManagementNetwork.check(host, settings.managementNetwork());
+      nics.add(new DomainSpec.NetworkNic(0, Names.randomMac(), settings.managementNetwork()));
+    }
+    for (int i = 0; i < plan.extraNics(); i++) {
+      int index = nics.size();
+      nics.add(new DomainSpec.OvsNic(index, Names.randomMac(), Names.tapName(plan.uuid(), index)));
+    }
+    return nics;
+  }
+
+  private DeployOutcome outcome(VmPlan plan, Hypervisor host, Domain domain, String ip,
+      String info, List<ConnectToSubnetResult> subnets) throws LibvirtException {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("hypervisor", host.uri());
+    extra.put("vmName", domain.getName());
+    extra.put("ovsBridge", settings.ovsBridge());
+    var details = new VmDetailsReader(ports).read(plan.appName(), host, domain);
+    return new DeployOutcome(new DeployAppResult(plan.actionId(), true, info, "",
+        domain.getUUIDString(), domain.getName(), ip, List.of(), extra, details), subnets);
+  }
+
+  private static List<ConnectToSubnetResult> notOnL2(List<ConnectSubnet> subnets) {
+    return subnets.stream().map(s -> new ConnectToSubnetResult(s.actionId(), false, "",
+        "connectSubnet is for L3 clouds; KVM is L2: connect vNICs with ApplyConnectivityChanges"
+            + " (setVlan)", "")).toList();
+  }
+
+  private static RuntimeException afterRollback(RuntimeException e, String undoFailures) {
+    if (undoFailures.isEmpty()) {
+      return e;
+    }
+    String m = e.getMessage() + "; rolling back, " + undoFailures;
+    if (e instanceof HangarException h && !(e instanceof BackendException)) {
+      return BackendException.failed(m, h);
+    }
+    return new BackendException(m, false, e instanceof BackendException b && b.unavailable(), e);
+  }
+}

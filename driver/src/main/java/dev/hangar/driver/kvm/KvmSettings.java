@@ -1,0 +1,151 @@
+package dev.hangar.driver.kvm;
+
+import dev.hangar.driver.ClientException;
+import dev.hangar.driver.ovsdb.OvsdbEndpoint;
+import dev.hangar.driver.ovsdb.SshTarget;
+import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.ProviderResource;
+import dev.hangar.options.AttributeSpec;
+import dev.hangar.options.AttributeValues;
+import dev.hangar.options.InvalidAttributeException;
+import dev.hangar.options.ProviderModel;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The KVM provider attributes, parsed and checked, as one command sees them. */
+record KvmSettings(List<HypervisorTarget> hypervisors, String storagePool,
+    String managementNetwork, String ovsBridge) {
+  static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
+
+  KvmSettings {
+    hypervisors = List.copyOf(hypervisors);
+  }
+
+  /** Reads the provider; SSH secrets are decrypted only when a remote hypervisor needs them. */
+  static KvmSettings from(ProviderResource provider, CommandScope scope) {
+    AttributeValues v = provider.values(List.of());
+    List<String> uris = split(string(v, ProviderModel.HYPERVISORS));
+    if (uris.isEmpty()) {
+      uris = List.of(ProviderModel.HYPERVISORS.defaultValue());
+    }
+    List<String> remotes = split(string(v, ProviderModel.OVSDB_REMOTE));
+    if (remotes.isEmpty()) {
+      remotes = List.of(DEFAULT_OVSDB);
+    }
+    if (remotes.size() != 1 && remotes.size() != uris.size()) {
+      throw new ClientException("attribute 'OVSDB Remote' has " + remotes.size() + " values for "
+          + uris.size() + " Hypervisors; give one value for all hosts or one per hypervisor");
+    }
+    Supplier<SshCredentials> creds = memoize(() -> new SshCredentials(
+        string(v, ProviderModel.SSH_USER),
+        scope.decrypt(provider.raw(ProviderModel.SSH_PRIVATE_KEY.name())),
+        scope.decrypt(provider.raw(ProviderModel.SSH_PASSWORD.name()))));
+    List<HypervisorTarget> targets = new ArrayList<>();
+    for (int i = 0; i < uris.size(); i++) {
+      targets.add(target(uris.get(i), remotes.get(remotes.size() == 1 ? 0 : i), creds));
+    }
+    String bridge = string(v, ProviderModel.OVS_BRIDGE).strip();
+    if (bridge.isEmpty()) {
+      throw new ClientException("attribute 'OVS Bridge' is empty; name the Open vSwitch bridge"
+          + " of the apps' vNICs (usually br-int)");
+    }
+    return new KvmSettings(targets, string(v, ProviderModel.STORAGE_POOL).strip(),
+        string(v, ProviderModel.MANAGEMENT_NETWORK).strip(), bridge);
+  }
+
+  private record SshCredentials(String user, String privateKey, String password) {}
+
+  private static HypervisorTarget target(String uri, String remote,
+      Supplier<SshCredentials> creds) {
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      throw new ClientException("attribute 'Hypervisors': '" + uri + "' is not a libvirt URI"
+          + " (like qemu:///system or qemu+ssh://root@host/system)");
+    }
+    if (parsed.getScheme() == null) {
+      throw new ClientException("attribute 'Hypervisors': '" + uri + "' has no scheme; use a"
+          + " libvirt URI like qemu:///system or qemu+ssh://root@host/system");
+    }
+    String host = parsed.getHost();
+    SshTarget ssh = null;
+    if (host != null && !host.isEmpty()) {
+      SshCredentials c = creds.get();
+      String user = parsed.getUserInfo() != null ? parsed.getUserInfo() : c.user();
+      ssh = new SshTarget(host, parsed.getPort() > 0 ? parsed.getPort() : 22, user,
+          c.privateKey(), c.password());
+    }
+    return new HypervisorTarget(uri, endpoint(remote, ssh), ssh);
+  }
+
+  /** {@code tcp:HOST:PORT} directly; {@code unix:PATH} on the hypervisor (SSH when remote). */
+  static OvsdbEndpoint endpoint(String remote, SshTarget ssh) {
+    String r = remote.strip();
+    if (r.startsWith("tcp:")) {
+      String rest = r.substring(4);
+      int colon = rest.lastIndexOf(':');
+      if (colon <= 0) {
+        throw badRemote(r);
+      }
+      String host = rest.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      try {
+        int port = Integer.parseInt(rest.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+          throw badRemote(r);
+        }
+        return new OvsdbEndpoint.Tcp(host, port);
+      } catch (NumberFormatException e) {
+        throw badRemote(r);
+      }
+    }
+    if (r.startsWith("unix:") && r.length() > 5 && r.charAt(5) == '/') {
+      String path = r.substring(5);
+      return ssh == null ? new OvsdbEndpoint.LocalUnix(path) : new OvsdbEndpoint.SshUnix(ssh, path);
+    }
+    throw badRemote(r);
+  }
+
+  private static ClientException badRemote(String r) {
+    return new ClientException("attribute 'OVSDB Remote': '" + r + "' is not tcp:HOST:PORT or"
+        + " unix:/absolute/path/db.sock");
+  }
+
+  private static String string(AttributeValues v, AttributeSpec spec) {
+    try {
+      return v.string(spec);
+    } catch (InvalidAttributeException e) {
+      throw new ClientException(e.getMessage());
+    }
+  }
+
+  private static List<String> split(String csv) {
+    List<String> out = new ArrayList<>();
+    for (String s : csv.split(",")) {
+      if (!s.isBlank()) {
+        out.add(s.strip());
+      }
+    }
+    return out;
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> s) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = s.get();
+        }
+        return value;
+      }
+    };
+  }
+}

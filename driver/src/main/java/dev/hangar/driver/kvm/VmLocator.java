@@ -1,0 +1,87 @@
+package dev.hangar.driver.kvm;
+
+import dev.hangar.driver.BackendException;
+import dev.hangar.driver.ClientException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+
+/**
+ * Finds a VM by its domain UUID on the provider's hypervisors: the host Deploy recorded first,
+ * then the others. "Not found" is only claimed when every host answered.
+ */
+final class VmLocator {
+  private final KvmSettings settings;
+  private final KvmRuntime runtime;
+
+  VmLocator(KvmSettings settings, KvmRuntime runtime) {
+    this.settings = settings;
+    this.runtime = runtime;
+  }
+
+  /** A VM on its host. */
+  record Located(Hypervisor host, Domain domain) {}
+
+  /** The reachable hosts and, for the others, why not. */
+  record Reach(List<Hypervisor> up, Map<String, String> down) {}
+
+  Reach reach(String preferredUri) {
+    List<HypervisorTarget> order = new ArrayList<>(settings.hypervisors());
+    order.sort((a, b) -> Boolean.compare(!a.uri().equals(preferredUri),
+        !b.uri().equals(preferredUri)));
+    List<Hypervisor> up = new ArrayList<>();
+    Map<String, String> down = new LinkedHashMap<>();
+    for (HypervisorTarget t : order) {
+      try {
+        up.add(runtime.hypervisors().get(t, runtime.timeouts().connect()));
+      } catch (RuntimeException e) {
+        down.put(t.uri(), e.getMessage());
+      }
+    }
+    return new Reach(up, down);
+  }
+
+  /**
+   * The VM with {@code uuid}, or empty when every hypervisor answered and none has it.
+   *
+   * @throws BackendException (unavailable) when it is on none of the reachable hosts and some
+   *     host could not be asked
+   */
+  Optional<Located> find(String uuid, String preferredUri) {
+    Reach r = reach(preferredUri);
+    Optional<Located> found = findOn(r.up(), uuid);
+    if (found.isEmpty() && !r.down().isEmpty()) {
+      throw BackendException.unavailable("VM " + uuid + " is on none of the reachable"
+          + " hypervisors and these could not be asked: " + describe(r.down()), null);
+    }
+    return found;
+  }
+
+  Optional<Located> findOn(List<Hypervisor> hosts, String uuid) {
+    for (Hypervisor h : hosts) {
+      try {
+        return Optional.of(new Located(h, h.connect().domainLookupByUUIDString(uuid)));
+      } catch (LibvirtException e) {
+        if (LibvirtErrors.isGone(e)) {
+          continue;
+        }
+        if (LibvirtErrors.isUnsupported(e)) {
+          throw new ClientException("'" + uuid + "' is not a VM uuid of this provider");
+        }
+        throw LibvirtErrors.wrap("look up VM " + uuid, h.uri(), e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  static String describe(Map<String, String> down) {
+    StringBuilder b = new StringBuilder();
+    down.forEach((uri, why) -> b.append(b.length() == 0 ? "" : "; ").append(uri).append(" (")
+        .append(why).append(')'));
+    return b.toString();
+  }
+}
