@@ -16,13 +16,22 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  */
 public final class BenchMain {
   private static final Map<String, String> BASELINES = Map.of(
-      "RequestParsingBenchmark", "jsonTree");
+      "RequestParsingBenchmark", "jsonTree",
+      "KvmDeployBenchmark", "bareLoop");
 
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
     CommandLineOptions cli = new CommandLineOptions(args);
-    Options opts = new OptionsBuilder().parent(cli).include("dev\\.hangar\\.bench\\..*").build();
+    // JMH adds the builder's includes to the command line's: include everything only when no
+    // pattern was given, so that `bench/run KvmDeployBenchmark` runs just that class.
+    // A benchmark that throws (e.g. a deploy that failed) fails the whole run unless -foe false.
+    OptionsBuilder builder = new OptionsBuilder();
+    builder.parent(cli).shouldFailOnError(cli.shouldFailOnError().orElse(true));
+    if (cli.getIncludes().isEmpty()) {
+      builder.include("dev\\.hangar\\.bench\\..*");
+    }
+    Options opts = builder.build();
     Collection<RunResult> results = new Runner(opts).run();
     Map<String, Double> scores = new LinkedHashMap<>();
     Map<String, String> units = new LinkedHashMap<>();

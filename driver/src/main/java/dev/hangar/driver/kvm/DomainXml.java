@@ -32,6 +32,11 @@ final class DomainXml {
       w.writeEndElement();
       element(w, "vcpu", Integer.toString(spec.vcpus()));
       os(w, spec.boot());
+      // ACPI: without it qemu runs with -no-acpi and PowerOff's graceful shutdown (the ACPI
+      // power button) never reaches the guest.
+      w.writeStartElement("features");
+      w.writeEmptyElement("acpi");
+      w.writeEndElement();
       element(w, "on_poweroff", "destroy");
       element(w, "on_reboot", "restart");
       element(w, "on_crash", "destroy");

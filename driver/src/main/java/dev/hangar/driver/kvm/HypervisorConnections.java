@@ -138,9 +138,12 @@ final class HypervisorConnections implements AutoCloseable {
     }
   }
 
-  /** Adds the SSH key file (and no host-key prompt) to ssh transports when a key is set. */
+  /**
+   * Adds the 'SSH User' to ssh transports whose URI names no user, and the SSH key file (and no
+   * host-key prompt) when a key is set.
+   */
   private String effectiveUri(HypervisorTarget target) {
-    String uri = target.uri();
+    String uri = withUser(target);
     if (!target.isRemote() || target.ssh().privateKey().isEmpty()) {
       return uri;
     }
@@ -159,6 +162,43 @@ final class HypervisorConnections implements AutoCloseable {
       return uri;
     }
     return uri + (uri.contains("?") ? "&" : "?") + extra;
+  }
+
+  /**
+   * The URI with {@code user@} when it names no user: libvirt would otherwise log in as the user
+   * running the driver ({@code +ssh}) or as root ({@code +libssh}, {@code +libssh2}), while the
+   * OVSDB tunnel uses 'SSH User'.
+   */
+  private static String withUser(HypervisorTarget target) {
+    String uri = target.uri();
+    if (!target.isRemote() || target.ssh().user().isEmpty()) {
+      return uri;
+    }
+    String scheme = uri.substring(0, uri.indexOf(':'));
+    int start = uri.indexOf("://");
+    if (!(scheme.endsWith("+ssh") || scheme.endsWith("+libssh") || scheme.endsWith("+libssh2"))
+        || start < 0) {
+      return uri;
+    }
+    start += 3;
+    int end = start;
+    while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+      end++;
+    }
+    if (uri.substring(start, end).contains("@")) {
+      return uri;
+    }
+    StringBuilder user = new StringBuilder();
+    for (byte b : target.ssh().user().getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "-._~".indexOf(c) >= 0) {
+        user.append(c);
+      } else {
+        user.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return uri.substring(0, start) + user + "@" + uri.substring(start);
   }
 
   /** A 0600 file holding the key, named by its hash so one key is written once. */
