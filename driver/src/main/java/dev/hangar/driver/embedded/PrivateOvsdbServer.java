@@ -23,13 +23,22 @@ public final class PrivateOvsdbServer implements AutoCloseable {
   private static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
 
   private final Path dir;
-  private final Process process;
+  private final List<String> command;
   private final int tcpPort;
+  private volatile Process process;
 
-  private PrivateOvsdbServer(Path dir, Process process, int tcpPort) {
+  private PrivateOvsdbServer(Path dir, List<String> command, int tcpPort) throws IOException {
     this.dir = dir;
-    this.process = process;
+    this.command = command;
     this.tcpPort = tcpPort;
+    this.process = launch();
+  }
+
+  private Process launch() throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout").toFile());
+    env(pb, dir);
+    return pb.start();
   }
 
   /** True when the OVS binaries and schema are installed. */
@@ -52,11 +61,7 @@ public final class PrivateOvsdbServer implements AutoCloseable {
         "--remote=punix:" + dir.resolve("db.sock"), "--remote=ptcp:" + port + ":127.0.0.1",
         "--unixctl=" + dir.resolve("ovsdb-server.ctl"), "--pidfile=" + dir.resolve("pid"),
         "--log-file=" + dir.resolve("ovsdb-server.log"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout").toFile());
-    env(pb, dir);
-    Process p = pb.start();
-    PrivateOvsdbServer server = new PrivateOvsdbServer(dir, p, port);
+    PrivateOvsdbServer server = new PrivateOvsdbServer(dir, cmd, port);
     try {
       server.awaitSocket(Duration.ofSeconds(10));
       server.vsctl("--may-exist", "add-br", bridge);
@@ -83,6 +88,21 @@ public final class PrivateOvsdbServer implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Kills the server at once (SIGKILL), keeping its database, as a crash would. */
+  public void kill() {
+    stop(process, true);
+  }
+
+  /** Starts the killed server again on the same database, socket and TCP port. */
+  public void restart() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("ovsdb-server pid " + process.pid() + " is still running");
+    }
+    Files.deleteIfExists(dir.resolve("db.sock"));
+    process = launch();
+    awaitSocket(Duration.ofSeconds(10));
   }
 
   /** Runs {@code ovs-vsctl --no-wait} against this database; returns its stdout. */
@@ -115,15 +135,23 @@ public final class PrivateOvsdbServer implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
+    stop(process, false);
+    deleteTree(dir);
+  }
+
+  private static boolean destroyAndWait(Process p) throws InterruptedException {
+    p.destroy();
+    return p.waitFor(5, TimeUnit.SECONDS);
+  }
+
+  private static void stop(Process p, boolean force) {
     try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      if (force || !destroyAndWait(p)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    deleteTree(dir);
   }
 
   private static String run(Path dir, List<String> cmd) throws IOException {

@@ -32,8 +32,9 @@ final class DomainXml {
       w.writeEndElement();
       element(w, "vcpu", Integer.toString(spec.vcpus()));
       os(w, spec.boot());
-      // ACPI: without it qemu runs with -no-acpi and PowerOff's graceful shutdown (the ACPI
-      // power button) never reaches the guest.
+      // ACPI: without it qemu runs with -no-acpi: PowerOff's graceful shutdown (the ACPI power
+      // button) never reaches the guest, and the PCI bus takes no hot-plugged vNIC ("Bus 'pci.0'
+      // does not support hotplugging").
       w.writeStartElement("features");
       w.writeEmptyElement("acpi");
       w.writeEndElement();
@@ -101,6 +102,19 @@ final class DomainXml {
       w.writeEmptyElement("readonly");
     }
     w.writeEndElement();
+  }
+
+  /** One vNIC's {@code <interface>} element alone, as hot-plug takes it. */
+  static String nicXml(DomainSpec.Nic n) {
+    StringWriter out = new StringWriter();
+    try {
+      XMLStreamWriter w = FACTORY.createXMLStreamWriter(out);
+      nic(w, n);
+      w.close();
+    } catch (XMLStreamException e) {
+      throw new IllegalStateException("cannot write interface XML", e);
+    }
+    return out.toString();
   }
 
   /** Writes one vNIC; also used alone for hot-plug. */

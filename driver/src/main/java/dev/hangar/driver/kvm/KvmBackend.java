@@ -3,17 +3,23 @@ package dev.hangar.driver.kvm;
 import dev.hangar.datamodel.context.AutoLoadDetails;
 import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
+import dev.hangar.driver.spi.L2Fabric;
+import java.util.Optional;
 
 /** The KVM cloud for one command. Cheap: the live connections belong to the runtime. */
 final class KvmBackend implements Backend {
   private final KvmSettings settings;
   private final KvmRuntime runtime;
   private final KvmCompute compute;
+  private final KvmL2Fabric l2;
 
   KvmBackend(KvmSettings settings, KvmRuntime runtime) {
     this.settings = settings;
     this.runtime = runtime;
-    this.compute = new KvmCompute(settings, runtime);
+    VmLocator locator = new VmLocator(settings, runtime);
+    OvsPorts ports = new OvsPorts(runtime, settings.ovsBridge());
+    this.compute = new KvmCompute(settings, runtime, locator, ports);
+    this.l2 = new KvmL2Fabric(runtime, locator, ports);
   }
 
   @Override
@@ -24,5 +30,10 @@ final class KvmBackend implements Backend {
   @Override
   public ComputeService compute() {
     return compute;
+  }
+
+  @Override
+  public Optional<L2Fabric> l2Fabric() {
+    return Optional.of(l2);
   }
 }

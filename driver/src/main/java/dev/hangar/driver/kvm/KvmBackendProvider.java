@@ -33,7 +33,7 @@ public final class KvmBackendProvider implements BackendProvider {
 
   KvmBackendProvider(Supplier<OvsdbConnector> ovsdb, KvmTimeouts timeouts) {
     this.factory = () -> new KvmRuntime(new HypervisorConnections(CHANGES_PER_HOST), ovsdb.get(),
-        new VmLocks(), timeouts);
+        new VmLocks(), new MemoryLedger(), timeouts);
   }
 
   @Override

@@ -3,12 +3,15 @@ package dev.hangar.driver.kvm;
 import dev.hangar.datamodel.result.VmDetailsData;
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
+import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.spi.Addresses;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.DeployedVm;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.libvirt.Domain;
@@ -27,10 +30,10 @@ final class KvmCompute implements ComputeService {
   private final KvmDeployer deployer;
   private final VmPower power;
 
-  KvmCompute(KvmSettings settings, KvmRuntime runtime) {
+  KvmCompute(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports) {
     this.runtime = runtime;
-    this.locator = new VmLocator(settings, runtime);
-    this.ports = new OvsPorts(runtime, settings.ovsBridge());
+    this.locator = locator;
+    this.ports = ports;
     this.deployer = new KvmDeployer(settings, runtime, locator, ports);
     this.power = new VmPower(runtime);
   }
@@ -42,7 +45,28 @@ final class KvmCompute implements ComputeService {
 
   @Override
   public void powerOn(DeployedVm vm, CommandScope scope) {
-    onExisting(vm, scope, "power on", (host, domain) -> power.on(host, domain, vm));
+    onExisting(vm, scope, "power on", (host, domain) -> {
+      restorePorts(host, domain);
+      power.on(host, domain, vm);
+    });
+  }
+
+  /**
+   * Before a start, each OVS vNIC's port is put back as the domain's metadata records it (made
+   * again if it was lost, moved back if it drifted): the VM comes back on its VLANs.
+   */
+  private void restorePorts(Hypervisor host, Domain domain) throws LibvirtException {
+    DomainView view = DomainView.parse(domain.getXMLDesc(0));
+    VmMetadata meta = view.metadata();
+    if (meta == null || view.ovsNics().isEmpty()) {
+      return;
+    }
+    List<OvsPort> wanted = new ArrayList<>();
+    for (DomainView.NicView n : view.ovsNics()) {
+      wanted.add(OvsPorts.port(view.uuid(), meta.sandboxId(), n.index(), n.device(), n.mac(),
+          meta.vlanOf(n.device())));
+    }
+    ports.on(meta.ovsBridge()).ensure(host.target(), wanted, true);
   }
 
   @Override

@@ -49,7 +49,7 @@ final class KvmDeployer {
       if (earlier.isPresent()) {
         return resume(plan, earlier.get(), scope, subnets);
       }
-      Hypervisor host = Placement.choose(reach, plan.memoryMiB());
+      Hypervisor host = Placement.choose(reach, plan.memoryMiB(), runtime.memory());
       String skipped = reach.down().isEmpty() ? ""
           : "; skipped unreachable hypervisors: " + VmLocator.describe(reach.down());
       scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
@@ -114,7 +114,8 @@ final class KvmDeployer {
     }
     List<DomainSpec.Nic> nics = nics(host, plan);
     VmMetadata meta = new VmMetadata(scope.reservationId(), plan.appName(),
-        plan.deploymentPath(), plan.actionId(), plan.template(), settings.ovsBridge(), volumes);
+        plan.deploymentPath(), plan.actionId(), plan.template(), settings.ovsBridge(), volumes,
+        Map.of());
     DomainSpec spec = new DomainSpec(plan.name(), plan.uuid(), host.domainType(),
         plan.memoryMiB(), plan.vcpus(), plan.fromTemplate() ? new DomainSpec.DiskBoot()
         : plan.kernel(), disks, nics, meta);

@@ -83,7 +83,7 @@ final class KvmInventory {
 
   private void checkBridge(Hypervisor h, List<String> problems) {
     try {
-      new OvsPorts(runtime, settings.ovsBridge()).read(h.target());
+      new OvsPorts(runtime, settings.ovsBridge()).checkBridge(h.target());
     } catch (HangarException e) {
       problems.add(e.getMessage() + (e instanceof BackendException
           ? " (check attribute 'OVSDB Remote')" : ""));

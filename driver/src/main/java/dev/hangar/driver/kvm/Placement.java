@@ -11,7 +11,21 @@ final class Placement {
 
   private Placement() {}
 
-  static Hypervisor choose(VmLocator.Reach reach, long memoryMiB) {
+  /** Chooses, and counts the VM's memory as taken there, in one step per ledger. */
+  static Hypervisor choose(VmLocator.Reach reach, long memoryMiB, MemoryLedger ledger) {
+    synchronized (ledger) {
+      Hypervisor h = choose(reach, memoryMiB, ledger::free);
+      ledger.take(h, memoryMiB * 1024 * 1024);
+      return h;
+    }
+  }
+
+  /** Free bytes of a host. */
+  interface FreeMemory {
+    long of(Hypervisor h) throws LibvirtException;
+  }
+
+  private static Hypervisor choose(VmLocator.Reach reach, long memoryMiB, FreeMemory memory) {
     if (reach.up().isEmpty()) {
       throw BackendException.unavailable("no hypervisor is reachable: "
           + VmLocator.describe(reach.down()), null);
@@ -23,7 +37,7 @@ final class Placement {
     for (Hypervisor h : reach.up()) {
       long free;
       try {
-        free = freeMemory(h);
+        free = memory.of(h);
       } catch (LibvirtException e) {
         refused.put(h.uri(), "free memory unknown: " + LibvirtErrors.text(e));
         continue;

@@ -42,23 +42,26 @@ final class VmDetailsReader {
       instance.add(VmDetailsProperty.hidden("Deployment Path", m.deploymentPath()));
     }
     Map<String, String> ips = running ? addresses(domain) : Map.of();
-    Map<String, OvsPort> ovs = view.ovsNics().isEmpty() ? Map.of() : portsOrNull(host);
+    OvsPorts bridge = ports.on(m == null ? "" : m.ovsBridge());
+    Map<String, OvsPort> ovs = view.ovsNics().isEmpty() ? Map.of() : portsOrNull(bridge, host,
+        view.ovsNics().stream().map(DomainView.NicView::device).toList());
     List<VmNetworkInterface> nics = new ArrayList<>();
     for (DomainView.NicView n : view.nics()) {
-      nics.add(nic(n, ips.getOrDefault(n.mac(), ""), ovs));
+      nics.add(nic(n, ips.getOrDefault(n.mac(), ""), bridge.bridge(), ovs));
     }
     return new VmDetailsData(appName, "", instance, nics);
   }
 
   /** {@code ovs} is null when OVSDB could not be read. */
-  private VmNetworkInterface nic(DomainView.NicView n, String ip, Map<String, OvsPort> ovs) {
+  private static VmNetworkInterface nic(DomainView.NicView n, String ip, String bridge,
+      Map<String, OvsPort> ovs) {
     List<VmDetailsProperty> data = new ArrayList<>();
     data.add(VmDetailsProperty.shown("MAC Address", n.mac()));
     data.add(VmDetailsProperty.shown("Device", "eth" + n.index()));
     String networkId;
     if (n.onOvs()) {
-      networkId = ports.bridge();
-      data.add(VmDetailsProperty.shown("Bridge", ports.bridge()));
+      networkId = bridge;
+      data.add(VmDetailsProperty.shown("Bridge", bridge));
       data.add(VmDetailsProperty.shown("VLAN", ovs == null ? "unknown (OVSDB unreachable)"
           : vlan(ovs.get(n.device()))));
       data.add(VmDetailsProperty.hidden("Port", n.device()));
@@ -73,9 +76,10 @@ final class VmDetailsReader {
         !n.onOvs(), data, ip, "");
   }
 
-  private Map<String, OvsPort> portsOrNull(Hypervisor host) {
+  private static Map<String, OvsPort> portsOrNull(OvsPorts bridge, Hypervisor host,
+      List<String> names) {
     try {
-      return ports.read(host.target());
+      return bridge.read(host.target(), names);
     } catch (RuntimeException e) {
       return null;
     }

@@ -1,6 +1,9 @@
 package dev.hangar.driver.kvm;
 
 import dev.hangar.driver.spi.CommandScope;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,7 +23,35 @@ final class VmLocks {
 
   /** Holds the VM's lock until the returned handle closes. */
   Held lock(UUID vm, CommandScope scope) {
-    ReentrantLock l = stripes[Math.floorMod(vm.hashCode(), stripes.length)];
+    return lockStripe(stripe(vm), scope);
+  }
+
+  /** Holds the locks of all {@code vms}, taken in one order so two callers never deadlock. */
+  Held lockAll(Collection<UUID> vms, CommandScope scope) {
+    List<Held> held = new ArrayList<>();
+    try {
+      for (int s : vms.stream().map(this::stripe).distinct().sorted().toList()) {
+        held.add(lockStripe(s, scope));
+      }
+    } catch (RuntimeException e) {
+      unlock(held);
+      throw e;
+    }
+    return () -> unlock(held);
+  }
+
+  private static void unlock(List<Held> held) {
+    for (int i = held.size() - 1; i >= 0; i--) {
+      held.get(i).close();
+    }
+  }
+
+  private int stripe(UUID vm) {
+    return Math.floorMod(vm.hashCode(), stripes.length);
+  }
+
+  private Held lockStripe(int stripe, CommandScope scope) {
+    ReentrantLock l = stripes[stripe];
     try {
       while (!l.tryLock(200, TimeUnit.MILLISECONDS)) {
         scope.checkCancelled("another command on the same VM finished");

@@ -1,5 +1,6 @@
 package dev.hangar.driver.ovsdb;
 
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -20,6 +21,14 @@ public interface OvsdbSession extends AutoCloseable {
    * @throws OvsdbException when the bridge does not exist, or the server did not answer in time
    */
   Map<String, OvsPort> ports(String bridge);
+
+  /**
+   * The ports of {@code bridge} among {@code names}, read in one request whose cost follows the
+   * names, not the size of the bridge. Names that are not ports of the bridge are absent.
+   *
+   * @throws OvsdbException when the bridge does not exist, or the server did not answer in time
+   */
+  Map<String, OvsPort> ports(String bridge, Collection<String> names);
 
   /**
    * Applies every change in one OVSDB transaction: all or nothing. Inserting a port that exists

@@ -9,7 +9,11 @@ import java.util.TreeSet;
  * trunk with an empty {@code trunks} (which OVS reads as "every VLAN").
  */
 public record PortVlan(Integer tag, SortedSet<Integer> trunks, String vlanMode) {
-  /** The dead VLAN a parked NIC sits on. */
+  /**
+   * The VLAN a parked NIC sits on. Open vSwitch forwards on it like on any other VLAN, so parked
+   * ports are also written {@code protected=true}: protected ports never reach each other, and
+   * only parked ports use this VLAN.
+   */
   public static final int PARKED_TAG = 4095;
 
   public PortVlan {
@@ -33,9 +37,12 @@ public record PortVlan(Integer tag, SortedSet<Integer> trunks, String vlanMode) 
     return new PortVlan(null, vlans, "trunk");
   }
 
-  /** QinQ: {@code vlan_mode=dot1q-tunnel} with the service VLAN as tag. */
-  public static PortVlan dot1qTunnel(int serviceVlan, SortedSet<Integer> customerVlans) {
-    return new PortVlan(serviceVlan, customerVlans, "dot1q-tunnel");
+  /**
+   * QinQ: {@code vlan_mode=dot1q-tunnel} with the service VLAN as tag; every customer VLAN is
+   * carried ({@code cvlans} stays empty), trunks cleared.
+   */
+  public static PortVlan dot1qTunnel(int serviceVlan) {
+    return new PortVlan(serviceVlan, new TreeSet<>(), "dot1q-tunnel");
   }
 
   public boolean isParked() {

@@ -7,6 +7,7 @@ import dev.hangar.datamodel.context.ResourceRemoteCommandContext;
 import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
+import dev.hangar.driver.ovsdb.OvsdbConnector;
 import dev.hangar.driver.ovsdb.OvsdbConnectors;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.testing.Contexts;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 
@@ -43,14 +45,19 @@ final class KvmTestbed implements AutoCloseable {
   final FakeClock clock = new FakeClock();
 
   KvmTestbed() throws IOException {
+    this(UnaryOperator.identity());
+  }
+
+  /** A testbed whose OVSDB client goes through {@code wrap} (for fault injection). */
+  KvmTestbed(UnaryOperator<OvsdbConnector> wrap) throws IOException {
     dir = Files.createTempDirectory("hangar-kvm-test-");
     Path node = dir.resolve("node.xml");
     Files.writeString(node, nodeXml());
     uri = "test://" + node;
     ovsdb = PrivateOvsdbServer.start("br-int");
-    provider = new KvmBackendProvider(OvsdbConnectors::standard, new KvmTimeouts(
-        Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(60),
-        Duration.ofSeconds(1), clock));
+    provider = new KvmBackendProvider(() -> wrap.apply(OvsdbConnectors.standard()),
+        new KvmTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(60),
+            Duration.ofSeconds(1), clock));
     driver = new CloudProviderDriver(BackendRegistry.empty().register(provider), c -> api);
     attributes.put("Hangar Cloud Provider.Hypervisors", uri);
     attributes.put("Hangar Cloud Provider.OVS Bridge", "br-int");
@@ -82,7 +89,7 @@ final class KvmTestbed implements AutoCloseable {
         """;
   }
 
-  /** The libvirt connection the backend itself uses for this host (test:/// state is per connection). */
+  /** The libvirt connection the backend uses for this host (test:/// state is per connection). */
   Connect libvirt() {
     return provider.runtimeForTests().hypervisors()
         .get(new HypervisorTarget(uri, null, null), Duration.ofSeconds(5)).connect();

@@ -111,20 +111,23 @@ class OvsdbPortsTest {
     String q = prefix + "q";
     try (OvsdbSession s = open()) {
       s.apply(bridge, PortChanges.insert(List.of(parked(a), parked(t), parked(q))));
+      assertThat(vsctl("get", "Port", a, "protected")).isEqualTo("true");
       s.apply(bridge, new PortChanges(List.of(), Map.of(
           a, PortVlan.access(10),
           t, PortVlan.trunk(new TreeSet<>(List.of(20, 30))),
-          q, PortVlan.dot1qTunnel(100, new TreeSet<>(List.of(5, 6)))), List.of()));
+          q, PortVlan.dot1qTunnel(100)), List.of()));
 
       Map<String, OvsPort> ports = s.ports(bridge);
       assertThat(ports.get(a).vlan()).isEqualTo(PortVlan.access(10));
       assertThat(ports.get(t).vlan()).isEqualTo(PortVlan.trunk(new TreeSet<>(List.of(20, 30))));
       assertThat(ports.get(q).vlan())
-          .isEqualTo(PortVlan.dot1qTunnel(100, new TreeSet<>(List.of(5, 6))));
+          .isEqualTo(PortVlan.dot1qTunnel(100));
       // external_ids are left alone by VLAN updates.
       assertThat(ports.get(a).externalIds()).isEqualTo(parked(a).externalIds());
     }
     assertThat(vsctl("get", "Port", a, "tag")).isEqualTo("10");
+    // Only parked ports are protected (isolated from each other on the parking VLAN).
+    assertThat(vsctl("get", "Port", a, "protected")).isEqualTo("false");
     assertThat(vsctl("get", "Port", t, "tag")).isEqualTo("[]");
     assertThat(vsctl("get", "Port", t, "trunks")).isEqualTo("[20, 30]");
     assertThat(vsctl("get", "Port", t, "vlan_mode")).isEqualTo("trunk");

@@ -2,6 +2,8 @@ package dev.hangar.driver.ovsdb.internal;
 
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.ovsdb.PortVlan;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,18 +57,52 @@ final class PortReads {
         select(t.iface, List.of(t.ifaceUuid, t.ifaceExternalIds)));
   }
 
+  /**
+   * The named ports only: the bridge's port set, then a Port and an Interface select per name
+   * (by the tables' name index), so the cost follows the names asked for, not the bridge's size.
+   */
+  @SuppressWarnings("rawtypes")
+  static List<Operation> namedPortOps(VswitchTables t, String bridge, Collection<String> names) {
+    List<Operation> ops = new ArrayList<>();
+    ops.add(select(t.bridge, List.of(t.bridgePorts)).where(t.bridgeName.opEqual(bridge)).build());
+    for (String name : names) {
+      ops.add(select(t.port, List.of(t.portUuid, t.portName, t.portTag, t.portTrunks,
+          t.portVlanMode, t.portInterfaces)).where(t.portName.opEqual(name)).build());
+      ops.add(select(t.iface, List.of(t.ifaceUuid, t.ifaceExternalIds))
+          .where(t.ifaceName.opEqual(name)).build());
+    }
+    return ops;
+  }
+
+  /** The answer to {@link #portOps}. */
   static Snapshot ports(VswitchTables t, String bridgeName, List<OperationResult> results) {
-    List<Row<GenericTableSchema>> bridges = rows(results, 0);
+    return snapshot(t, bridgeName, rows(results, 0), rows(results, 1), rows(results, 2));
+  }
+
+  /** The answer to {@link #namedPortOps}. */
+  static Snapshot namedPorts(VswitchTables t, String bridgeName, List<OperationResult> results) {
+    List<Row<GenericTableSchema>> ports = new ArrayList<>();
+    List<Row<GenericTableSchema>> ifaces = new ArrayList<>();
+    for (int i = 1; i < results.size(); i += 2) {
+      ports.addAll(rows(results, i));
+      ifaces.addAll(rows(results, i + 1));
+    }
+    return snapshot(t, bridgeName, rows(results, 0), ports, ifaces);
+  }
+
+  private static Snapshot snapshot(VswitchTables t, String bridgeName,
+      List<Row<GenericTableSchema>> bridges, List<Row<GenericTableSchema>> portRows,
+      List<Row<GenericTableSchema>> ifaceRows) {
     if (bridges.isEmpty()) {
       return new Snapshot(false, Map.of());
     }
     Set<Object> members = set(data(bridges.get(0), t.bridgePorts));
     Map<Object, Map<String, String>> ifaceIds = new HashMap<>();
-    for (Row<GenericTableSchema> r : rows(results, 2)) {
+    for (Row<GenericTableSchema> r : ifaceRows) {
       ifaceIds.put(data(r, t.ifaceUuid), strings(data(r, t.ifaceExternalIds)));
     }
     Map<String, PortRow> ports = new LinkedHashMap<>();
-    for (Row<GenericTableSchema> r : rows(results, 1)) {
+    for (Row<GenericTableSchema> r : portRows) {
       Object uuid = data(r, t.portUuid);
       if (!members.contains(uuid)) {
         continue; // a port of another bridge

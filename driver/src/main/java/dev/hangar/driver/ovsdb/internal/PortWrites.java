@@ -81,6 +81,7 @@ final class PortWrites {
       update.set(t.portTag, tag(u.getValue()));
       update.set(t.portTrunks, trunks(u.getValue()));
       update.set(t.portVlanMode, mode(u.getValue()));
+      update.set(t.portProtected, u.getValue().isParked());
       update.where(t.portUuid.opEqual(uuid));
       ops.add(update);
       what.add("update the VLAN of port " + u.getKey());
@@ -135,7 +136,8 @@ final class PortWrites {
   }
 
   private static void vlan(VswitchTables t, Insert<GenericTableSchema> insert, PortVlan v) {
-    insert.value(t.portTag, tag(v)).value(t.portTrunks, trunks(v)).value(t.portVlanMode, mode(v));
+    insert.value(t.portTag, tag(v)).value(t.portTrunks, trunks(v)).value(t.portVlanMode, mode(v))
+        .value(t.portProtected, v.isParked());
   }
 
   /** Unset columns are written as empty sets: "no tag", not "tag 0". */

@@ -5,6 +5,7 @@ import dev.hangar.driver.ovsdb.OvsdbException;
 import dev.hangar.driver.ovsdb.OvsdbSession;
 import dev.hangar.driver.ovsdb.PortChanges;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,6 +51,24 @@ final class StandardSession implements OvsdbSession {
   }
 
   @Override
+  public Map<String, OvsPort> ports(String bridge, Collection<String> names) {
+    if (names.isEmpty()) {
+      if (!bridgeExists(bridge)) {
+        throw missingBridge(bridge);
+      }
+      return Map.of();
+    }
+    PortReads.Snapshot s = PortReads.namedPorts(link.tables, bridge, transact(
+        PortReads.namedPortOps(link.tables, bridge, names), "reading ports of bridge " + bridge));
+    if (!s.bridgeExists()) {
+      throw missingBridge(bridge);
+    }
+    Map<String, OvsPort> out = new LinkedHashMap<>();
+    s.ports().forEach((name, row) -> out.put(name, row.port()));
+    return out;
+  }
+
+  @Override
   public void apply(String bridge, PortChanges changes) {
     if (changes.isEmpty()) {
       return;
@@ -69,10 +88,14 @@ final class StandardSession implements OvsdbSession {
     PortReads.Snapshot s = PortReads.ports(link.tables, bridge,
         transact(PortReads.portOps(link.tables, bridge), "reading the ports of bridge " + bridge));
     if (!s.bridgeExists()) {
-      throw new OvsdbException("bridge " + bridge + " does not exist on " + describe(), false,
-          null);
+      throw missingBridge(bridge);
     }
     return s;
+  }
+
+  private OvsdbException missingBridge(String bridge) {
+    return new OvsdbException("bridge " + bridge + " does not exist on " + describe(), false,
+        null);
   }
 
   @SuppressWarnings("rawtypes")

@@ -23,6 +23,7 @@ final class VswitchTables {
   final ColumnSchema<GenericTableSchema, Object> portTag;
   final ColumnSchema<GenericTableSchema, Object> portTrunks;
   final ColumnSchema<GenericTableSchema, Object> portVlanMode;
+  final ColumnSchema<GenericTableSchema, Object> portProtected;
   final ColumnSchema<GenericTableSchema, Object> portInterfaces;
   final ColumnSchema<GenericTableSchema, Object> ifaceUuid;
   final ColumnSchema<GenericTableSchema, Object> ifaceName;
@@ -40,6 +41,7 @@ final class VswitchTables {
     portTag = column(port, "tag");
     portTrunks = column(port, "trunks");
     portVlanMode = column(port, "vlan_mode");
+    portProtected = column(port, "protected");
     portInterfaces = column(port, "interfaces");
     ifaceUuid = column(iface, "_uuid");
     ifaceName = column(iface, "name");

@@ -1,0 +1,135 @@
+package dev.hangar.driver.kvm;
+
+import dev.hangar.datamodel.request.VlanAction;
+import dev.hangar.datamodel.result.ResultTypes;
+import dev.hangar.datamodel.result.VlanResult;
+import dev.hangar.driver.ClientException;
+import dev.hangar.driver.HangarException;
+import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.L2Fabric;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.libvirt.LibvirtException;
+
+/**
+ * ApplyConnectivityChanges on KVM: the actions are grouped by the hypervisor their VM is on (and
+ * the bridge it records), and each group is applied as one {@link HostVlanBatch}. A host that
+ * fails fails only its own actions.
+ */
+final class KvmL2Fabric implements L2Fabric {
+  private final KvmRuntime runtime;
+  private final VmLocator locator;
+  private final OvsPorts ports;
+
+  KvmL2Fabric(KvmRuntime runtime, VmLocator locator, OvsPorts ports) {
+    this.runtime = runtime;
+    this.locator = locator;
+    this.ports = ports;
+  }
+
+  /** Where one VM was looked for: found, gone, or an error saying why it could not be told. */
+  private record Lookup(VmLocator.Located at, String error) {}
+
+  @Override
+  public List<VlanResult> apply(List<VlanAction> actions, CommandScope scope) {
+    Map<String, VlanResult> results = new HashMap<>();
+    Map<UUID, Lookup> lookups = new HashMap<>();
+    Map<String, List<VlanIntent>> byHost = new LinkedHashMap<>();
+    Map<String, Hypervisor> hosts = new HashMap<>();
+    for (VlanAction a : actions) {
+      try {
+        VlanIntent i = VlanIntent.of(a);
+        Lookup l = lookups.computeIfAbsent(i.vm(), vm -> lookup(vm, i.hostHint()));
+        if (l.error() != null) {
+          results.put(a.actionId(), failed(a, l.error()));
+        } else if (l.at() == null) {
+          results.put(a.actionId(), gone(i));
+        } else {
+          hosts.putIfAbsent(l.at().host().uri(), l.at().host());
+          byHost.computeIfAbsent(l.at().host().uri(), h -> new ArrayList<>()).add(i);
+        }
+      } catch (HangarException e) {
+        results.put(a.actionId(), failed(a, e.getMessage()));
+      }
+    }
+    byHost.forEach((uri, intents) -> {
+      for (VlanResult r : onHost(hosts.get(uri), intents, lookups, scope)) {
+        results.put(r.actionId(), r);
+      }
+    });
+    return actions.stream().map(a -> results.get(a.actionId())).toList();
+  }
+
+  private Lookup lookup(UUID vm, String hint) {
+    try {
+      Optional<VmLocator.Located> at = locator.find(vm.toString(), hint == null ? "" : hint);
+      return new Lookup(at.orElse(null), null);
+    } catch (HangarException e) {
+      return new Lookup(null, e.getMessage());
+    }
+  }
+
+  /** The VMs of one host, locked, read once, then one batch per bridge they record. */
+  private List<VlanResult> onHost(Hypervisor host, List<VlanIntent> intents,
+      Map<UUID, Lookup> lookups, CommandScope scope) {
+    List<VlanResult> out = new ArrayList<>();
+    List<UUID> uuids = intents.stream().map(VlanIntent::vm).distinct().toList();
+    try (VmLocks.Held held = runtime.locks().lockAll(uuids, scope)) {
+      Map<UUID, HostVlanBatch.Vm> vms = new HashMap<>();
+      Map<String, List<VlanIntent>> byBridge = new LinkedHashMap<>();
+      for (VlanIntent i : intents) {
+        try {
+          HostVlanBatch.Vm vm = vms.computeIfAbsent(i.vm(), u -> read(host, lookups.get(u)));
+          if (vm == null) {
+            out.add(gone(i));
+            continue;
+          }
+          byBridge.computeIfAbsent(vm.view().metadata().ovsBridge(), b -> new ArrayList<>())
+              .add(i);
+        } catch (HangarException e) {
+          out.add(failed(i.action(), e.getMessage()));
+        }
+      }
+      byBridge.forEach((bridge, group) -> out.addAll(
+          new HostVlanBatch(host, ports.on(bridge), scope).apply(group, vms)));
+    }
+    return out;
+  }
+
+  /** The VM as it is now (under its lock); null when it went away since it was found. */
+  private static HostVlanBatch.Vm read(Hypervisor host, Lookup found) {
+    try {
+      DomainView view = DomainView.parse(found.at().domain().getXMLDesc(0));
+      if (view.metadata() == null) {
+        throw new ClientException("VM " + view.name() + " on " + host.uri() + " was not made"
+            + " by Hangar; refusing to change its vNICs");
+      }
+      return new HostVlanBatch.Vm(UUID.fromString(view.uuid()), found.at().domain(), view,
+          view.metadata().sandboxId(), new ArrayList<>());
+    } catch (LibvirtException e) {
+      if (LibvirtErrors.isGone(e)) {
+        return null;
+      }
+      throw LibvirtErrors.wrap("read a VM", host.uri(), e);
+    }
+  }
+
+  /** setVlan on a VM that is gone fails; removeVlan succeeds (teardown may come after delete). */
+  private static VlanResult gone(VlanIntent i) {
+    String what = "VM " + i.vm() + " no longer exists on any hypervisor of this provider";
+    return i.removes()
+        ? new VlanResult(ResultTypes.REMOVE_VLAN, i.action().actionId(), true,
+            what + "; nothing to disconnect", "", i.nicKey() == null ? "" : i.nicKey())
+        : new VlanResult(ResultTypes.SET_VLAN, i.action().actionId(), false, "",
+            what + "; redeploy the app", "");
+  }
+
+  private static VlanResult failed(VlanAction a, String why) {
+    return new VlanResult(a.type(), a.actionId(), false, "", why, "");
+  }
+}
