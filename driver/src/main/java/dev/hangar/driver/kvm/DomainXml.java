@@ -1,6 +1,8 @@
 package dev.hangar.driver.kvm;
 
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -68,11 +70,44 @@ final class DomainXml {
     w.writeEndElement();
   }
 
-  private static void devices(XMLStreamWriter w, DomainSpec spec) throws XMLStreamException {
-    w.writeStartElement("devices");
+  /**
+   * The domain {@link #write} describes, as {@link DomainView#parse} reads it back: what Deploy
+   * knows of the VM it just defined without asking libvirt (or parsing) again.
+   */
+  static DomainView view(DomainSpec spec) {
+    List<DomainView.NicView> nics = new ArrayList<>();
+    for (DomainSpec.Nic n : spec.nics()) {
+      nics.add(n instanceof DomainSpec.NetworkNic net
+          ? new DomainView.NicView(nics.size(), "network", n.mac(), net.network(), "")
+          : new DomainView.NicView(nics.size(), "ethernet", n.mac(), "",
+              ((DomainSpec.OvsNic) n).device()));
+    }
+    List<DomainView.DiskView> disks = new ArrayList<>();
+    List<String> targets = diskTargets(spec);
+    for (int i = 0; i < spec.disks().size(); i++) {
+      DomainSpec.Disk d = spec.disks().get(i);
+      disks.add(new DomainView.DiskView(d.cdrom() ? "cdrom" : "disk", targets.get(i), d.pool(),
+          d.volume(), ""));
+    }
+    return new DomainView(spec.name(), spec.uuid().toString(), spec.metadata(), nics, disks,
+        spec.memoryMiB() * 1024, spec.vcpus());
+  }
+
+  /** The target device of each disk, in order: vda, vdb, ... and sda for the CD-ROM. */
+  private static List<String> diskTargets(DomainSpec spec) {
+    List<String> out = new ArrayList<>();
     int disk = 0;
     for (DomainSpec.Disk d : spec.disks()) {
-      disk(w, d, d.cdrom() ? "sda" : DISK_DEVS[disk++]);
+      out.add(d.cdrom() ? "sda" : DISK_DEVS[disk++]);
+    }
+    return out;
+  }
+
+  private static void devices(XMLStreamWriter w, DomainSpec spec) throws XMLStreamException {
+    w.writeStartElement("devices");
+    List<String> targets = diskTargets(spec);
+    for (int i = 0; i < spec.disks().size(); i++) {
+      disk(w, spec.disks().get(i), targets.get(i));
     }
     for (DomainSpec.Nic n : spec.nics()) {
       nic(w, n);

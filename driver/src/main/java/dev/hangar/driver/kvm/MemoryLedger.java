@@ -28,12 +28,15 @@ final class MemoryLedger {
     return r.freeBytes();
   }
 
-  /**
-   * Counts {@code bytes} as taken on {@code host} until its next reading (a Deploy that fails
-   * gives them back then).
-   */
+  /** Counts {@code bytes} as taken on {@code host} until its next reading. */
   synchronized void take(Hypervisor host, long bytes) {
     readings.computeIfPresent(host.uri(), (uri, r) ->
         new Reading(Math.max(0, r.freeBytes() - bytes), r.readAtNanos()));
+  }
+
+  /** Gives back what {@link #take} counted, for a Deploy that failed and rolled back. */
+  synchronized void giveBack(Hypervisor host, long bytes) {
+    readings.computeIfPresent(host.uri(), (uri, r) ->
+        new Reading(r.freeBytes() + bytes, r.readAtNanos()));
   }
 }

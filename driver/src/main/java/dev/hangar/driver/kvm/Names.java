@@ -49,8 +49,15 @@ final class Names {
       }
       b.append(out);
     }
-    String r = b.toString().replaceAll("^[-.]+", "").replaceAll("-+$", "");
-    return r.isEmpty() ? "app" : r;
+    int start = 0;
+    int end = b.length();
+    while (start < end && (b.charAt(start) == '-' || b.charAt(start) == '.')) {
+      start++;
+    }
+    while (end > start && b.charAt(end - 1) == '-') {
+      end--;
+    }
+    return start == end ? "app" : b.substring(start, end);
   }
 
   /** The tap device (and OVS port) name of NIC {@code index}: unique per VM, ≤ 15 chars. */

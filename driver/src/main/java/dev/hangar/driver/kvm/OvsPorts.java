@@ -50,6 +50,23 @@ final class OvsPorts {
   }
 
   /**
+   * The ports of a new VM: inserted at once (their names are new), falling back to
+   * {@link #ensure} with reconcile when the transaction failed, e.g. because a port of that name
+   * was left behind. Returns the names this call inserted.
+   */
+  List<String> create(HypervisorTarget host, List<OvsPort> ports) {
+    try {
+      apply(host, PortChanges.insert(ports));
+      return ports.stream().map(OvsPort::name).toList();
+    } catch (BackendException e) {
+      if (e.unavailable()) {
+        throw e;
+      }
+      return ensure(host, ports, true);
+    }
+  }
+
+  /**
    * Inserts the ports that are not there yet and returns their names. With {@code reconcile},
    * a port whose VLAN differs from the one given is set to it: a new vNIC never starts out on
    * someone else's VLAN, and a restarted VM comes back on the VLAN its definition records.

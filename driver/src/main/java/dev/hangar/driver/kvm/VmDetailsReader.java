@@ -23,8 +23,28 @@ final class VmDetailsReader {
     this.ports = ports;
   }
 
+  /** The details as libvirt and OVSDB have them now. */
   VmDetailsData read(String appName, Hypervisor host, Domain domain) throws LibvirtException {
     DomainView view = DomainView.parse(domain.getXMLDesc(0));
+    return build(appName, host, domain, view, null, null);
+  }
+
+  /**
+   * The details of a VM Deploy just made: its definition and its parked ports are known, and
+   * its addresses are read only when Deploy found one.
+   */
+  VmDetailsData readJustCreated(String appName, Hypervisor host, Domain domain, DomainView view,
+      String ip) throws LibvirtException {
+    Map<String, OvsPort> parked = new HashMap<>();
+    for (DomainView.NicView n : view.ovsNics()) {
+      parked.put(n.device(), new OvsPort(n.device(), PortVlan.parked(), Map.of()));
+    }
+    return build(appName, host, domain, view, parked, ip.isEmpty() ? Map.of() : null);
+  }
+
+  /** {@code knownPorts} and {@code knownIps}, when null, are read. */
+  private VmDetailsData build(String appName, Hypervisor host, Domain domain, DomainView view,
+      Map<String, OvsPort> knownPorts, Map<String, String> knownIps) throws LibvirtException {
     DomainInfo info = domain.getInfo();
     boolean running = info.state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING;
     List<VmDetailsProperty> instance = new ArrayList<>();
@@ -41,10 +61,12 @@ final class VmDetailsReader {
     if (m != null) {
       instance.add(VmDetailsProperty.hidden("Deployment Path", m.deploymentPath()));
     }
-    Map<String, String> ips = running ? addresses(domain) : Map.of();
+    Map<String, String> ips = knownIps != null ? knownIps
+        : running ? addresses(domain) : Map.of();
     OvsPorts bridge = ports.on(m == null ? "" : m.ovsBridge());
-    Map<String, OvsPort> ovs = view.ovsNics().isEmpty() ? Map.of() : portsOrNull(bridge, host,
-        view.ovsNics().stream().map(DomainView.NicView::device).toList());
+    List<String> devices = view.ovsNics().stream().map(DomainView.NicView::device).toList();
+    Map<String, OvsPort> ovs = knownPorts != null ? knownPorts
+        : devices.isEmpty() ? Map.of() : portsOrNull(bridge, host, devices);
     List<VmNetworkInterface> nics = new ArrayList<>();
     for (DomainView.NicView n : view.nics()) {
       nics.add(nic(n, ips.getOrDefault(n.mac(), ""), bridge.bridge(), ovs));

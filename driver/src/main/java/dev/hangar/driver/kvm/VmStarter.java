@@ -19,8 +19,8 @@ final class VmStarter {
   }
 
   /** Starts a VM this attempt defined; the stop goes on the rollback. Returns its IP or "". */
-  String start(Hypervisor host, Domain domain, VmPlan plan, CommandScope scope,
-      Rollback rollback) throws LibvirtException {
+  String start(Hypervisor host, Domain domain, DomainView view, VmPlan plan,
+      CommandScope scope, Rollback rollback) throws LibvirtException {
     scope.checkCancelled("starting " + plan.name());
     host.change(domain::create);
     rollback.push("running " + plan.name(), () -> {
@@ -28,7 +28,7 @@ final class VmStarter {
         domain.destroy();
       }
     });
-    return awaitIp(domain, DomainView.parse(domain.getXMLDesc(0)), plan, scope);
+    return awaitIp(domain, view, plan, scope);
   }
 
   /** Completes a VM an earlier attempt made: its ports, its start, its IP. */
@@ -58,8 +58,7 @@ final class VmStarter {
         .allMatch(DomainView.NicView::onOvs)).map(DomainView.NicView::mac)
         .collect(Collectors.toSet());
     if (!plan.waitForIp()) {
-      IpWaiter.Found now = ips.lookOnce(domain, macs, plan.ipRegex(), new java.util.HashMap<>());
-      return now == null ? "" : now.ip();
+      return ""; // a guest just started has none yet; remote_refresh_ip fetches it later
     }
     scope.progress("Waiting up to " + plan.ipTimeout().toSeconds() + " s for the IP of "
         + plan.name());
