@@ -56,8 +56,10 @@ final class OvsPorts {
    */
   List<String> create(HypervisorTarget host, List<OvsPort> ports) {
     try {
-      apply(host, PortChanges.insert(ports));
-      return ports.stream().map(OvsPort::name).toList();
+      return call(host, "create the vNIC ports", s -> {
+        s.apply(bridge, PortChanges.insert(ports));
+        return ports.stream().map(OvsPort::name).toList();
+      });
     } catch (BackendException e) {
       if (e.unavailable()) {
         throw e;

@@ -1,7 +1,6 @@
 package dev.hangar.driver.ovsdb.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hangar.driver.ssh.LoopbackGate;
 import java.io.IOException;
@@ -74,8 +73,8 @@ class UnixRelayTest {
       assertThat(client.getInputStream().read()).as("closing ends relayed connections")
           .isEqualTo(-1);
     }
-    assertThatThrownBy(() -> new Socket(relay.address().getAddress(), port).close())
-        .isInstanceOf(IOException.class);
+    // (Not checked: that the port now refuses connections. Another process on this machine may
+    // have been given the same ephemeral port the moment it was freed.)
   }
 
   @Test
