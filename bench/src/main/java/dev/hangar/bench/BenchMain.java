@@ -1,7 +1,9 @@
 package dev.hangar.bench;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -17,7 +19,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public final class BenchMain {
   private static final Map<String, String> BASELINES = Map.of(
       "RequestParsingBenchmark", "jsonTree",
-      "KvmDeployBenchmark", "bareLoop");
+      "KvmDeployBenchmark", "bareLoop",
+      "OvsRetagBenchmark", "rawTransact");
 
   private BenchMain() {}
 
@@ -37,7 +40,8 @@ public final class BenchMain {
     Map<String, String> units = new LinkedHashMap<>();
     Map<String, Double> errors = new LinkedHashMap<>();
     for (RunResult r : results) {
-      String name = r.getParams().getBenchmark().replaceFirst(".*\\.(\\w+\\.\\w+)$", "$1");
+      String name = r.getParams().getBenchmark().replaceFirst(".*\\.(\\w+\\.\\w+)$", "$1")
+          + params(r);
       scores.put(name, r.getPrimaryResult().getScore());
       errors.put(name, r.getPrimaryResult().getScoreError());
       units.put(name, r.getPrimaryResult().getScoreUnit());
@@ -45,10 +49,21 @@ public final class BenchMain {
     System.out.printf("%n%-46s %12s %10s %8s%n", "benchmark", "score", "± error", "ratio");
     for (Map.Entry<String, Double> e : scores.entrySet()) {
       String cls = e.getKey().substring(0, e.getKey().indexOf('.'));
-      Double base = scores.get(cls + "." + BASELINES.getOrDefault(cls, ""));
+      String params = e.getKey().contains("[") ? e.getKey().substring(e.getKey().indexOf('['))
+          : "";
+      Double base = scores.get(cls + "." + BASELINES.getOrDefault(cls, "") + params);
       String ratio = base == null ? "-" : String.format("%.2fx", e.getValue() / base);
       System.out.printf("%-46s %8.2f %-3s %10.2f %8s%n", e.getKey(), e.getValue(),
           units.get(e.getKey()).replace("/op", ""), errors.get(e.getKey()), ratio);
     }
+  }
+
+  /** "[ports=500]" for a parameterized run (each parameter set has its own baseline), else "". */
+  private static String params(RunResult r) {
+    List<String> out = new ArrayList<>();
+    for (String key : r.getParams().getParamsKeys()) {
+      out.add(key + "=" + r.getParams().getParam(key));
+    }
+    return out.isEmpty() ? "" : "[" + String.join(",", out) + "]";
   }
 }

@@ -9,6 +9,7 @@ import dev.hangar.driver.ovsdb.PortChanges;
 import dev.hangar.driver.ovsdb.PortVlan;
 import dev.hangar.driver.spi.CommandScope;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -236,10 +237,13 @@ final class HostVlanBatch {
 
   /** Records each VM's new VLANs in its definition; a VM whose record fails is reverted. */
   private void record(Map<UUID, Vm> vms) {
+    Map<UUID, Map<String, PortVlan>> byVm = new LinkedHashMap<>();
+    for (PortPlan p : plans) {
+      byVm.computeIfAbsent(p.vm().uuid(), u -> new HashMap<>()).put(p.device(),
+          p.intent().vlan());
+    }
     for (Vm vm : vmsOfPlans()) {
-      Map<String, PortVlan> vlans = new HashMap<>();
-      plans.stream().filter(p -> p.vm() == vm).forEach(p -> vlans.put(p.device(),
-          p.intent().vlan()));
+      Map<String, PortVlan> vlans = byVm.get(vm.uuid());
       try {
         DomainEdits.writeMetadata(host, vm.domain(), vm.view().metadata().withVlans(vlans));
       } catch (LibvirtException e) {
@@ -281,14 +285,13 @@ final class HostVlanBatch {
     }
   }
 
-  private List<Vm> vmsOfPlans() {
-    List<Vm> out = new ArrayList<>();
+  /** The VMs with planned changes, each once, in plan order (by uuid: records compare deeply). */
+  private Collection<Vm> vmsOfPlans() {
+    Map<UUID, Vm> out = new LinkedHashMap<>();
     for (PortPlan p : plans) {
-      if (!out.contains(p.vm())) {
-        out.add(p.vm());
-      }
+      out.putIfAbsent(p.vm().uuid(), p.vm());
     }
-    return out;
+    return out.values();
   }
 
   private void failAll(java.util.function.Predicate<PortPlan> which, String why) {
