@@ -16,7 +16,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  */
 public final class BenchMain {
   private static final Map<String, String> BASELINES = Map.of(
-      "RequestParsingBenchmark", "jsonTree");
+      "RequestParsingBenchmark", "jsonTree",
+      "HostOverheadBenchmark", "inProcess1");
 
   private BenchMain() {}
 

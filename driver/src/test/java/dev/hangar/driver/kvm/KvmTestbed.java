@@ -43,14 +43,19 @@ final class KvmTestbed implements AutoCloseable {
   final FakeClock clock = new FakeClock();
 
   KvmTestbed() throws IOException {
+    this(null);
+  }
+
+  /** @param timeouts the backend's bounds, or null for the fake clock's */
+  KvmTestbed(KvmTimeouts timeouts) throws IOException {
     dir = Files.createTempDirectory("hangar-kvm-test-");
     Path node = dir.resolve("node.xml");
     Files.writeString(node, nodeXml());
     uri = "test://" + node;
     ovsdb = PrivateOvsdbServer.start("br-int");
-    provider = new KvmBackendProvider(OvsdbConnectors::standard, new KvmTimeouts(
-        Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(60),
-        Duration.ofSeconds(1), clock));
+    provider = new KvmBackendProvider(OvsdbConnectors::standard, timeouts != null ? timeouts
+        : new KvmTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(60),
+            Duration.ofSeconds(1), clock));
     driver = new CloudProviderDriver(BackendRegistry.empty().register(provider), c -> api);
     attributes.put("Hangar Cloud Provider.Hypervisors", uri);
     attributes.put("Hangar Cloud Provider.OVS Bridge", "br-int");
