@@ -1,5 +1,7 @@
 package dev.hangar.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.datamodel.WireCodec;
 import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.Command;
@@ -7,18 +9,32 @@ import dev.hangar.driver.CommandDispatcher;
 import dev.hangar.driver.HangarException;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.host.CallbackServer;
+import dev.hangar.host.HostClient;
+import dev.hangar.replay.HostTransport;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
-/** {@code hangar call COMMAND --context CTX.json [--request REQ.json]}. */
+/**
+ * {@code hangar call COMMAND --context CTX.json [--request REQ.json] [--target HOST:PORT]}: in
+ * process, or through a sandbox host, with the same output and exit codes.
+ */
 @CommandLine.Command(name = "call", mixinStandardHelpOptions = true,
-    description = "Runs one command in-process and prints exactly the driver's response.")
+    description = "Runs one command (in-process, or on a sandbox host with --target) and prints"
+        + " exactly the driver's response.")
 final class CallCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.ParentCommand
+  Main main;
+
+  @CommandLine.Mixin
+  HostOptions host = new HostOptions();
 
   @CommandLine.Parameters(index = "0", paramLabel = "COMMAND",
       description = "The standard's command name: get_inventory, Deploy, PowerOn, PowerOff,"
@@ -35,7 +51,7 @@ final class CallCommand implements Callable<Integer> {
   String request;
 
   @CommandLine.Option(names = "--set", paramLabel = "NAME=VALUE",
-      description = "Sets a variable: the inputs' ${NAME} and ${NAME:-default} placeholders"
+      description = "Sets a variable: the inputs' $${NAME} and $${NAME:-default} placeholders"
           + " take their values from these (the samples use them for ids of earlier steps).")
   java.util.Map<String, String> variables = new java.util.LinkedHashMap<>();
 
@@ -53,6 +69,10 @@ final class CallCommand implements Callable<Integer> {
       err.println("hangar call: " + command.standardName() + " needs --request REQ.json");
       return Main.USAGE;
     }
+    if (host.problem() != null) {
+      err.println("hangar call: " + host.problem());
+      return Main.USAGE;
+    }
     String contextJson;
     String requestJson;
     try {
@@ -65,6 +85,9 @@ final class CallCommand implements Callable<Integer> {
     }
     RecordingOrchestratorApi api = new RecordingOrchestratorApi(Map.of(), new PrintWriterStream(
         err).stream());
+    if (host.remote()) {
+      return onHost(command, contextJson, requestJson, api, out, err);
+    }
     try (BackendRegistry backends = BackendRegistry.loadInstalled()) {
       CommandDispatcher dispatcher = new CommandDispatcher(
           new CloudProviderDriver(backends, c -> api));
@@ -77,6 +100,41 @@ final class CallCommand implements Callable<Integer> {
       return Main.OK;
     } catch (HangarException e) {
       err.println("hangar call: " + command.standardName() + " failed: " + e.getMessage());
+      return Main.RAISED;
+    }
+  }
+
+  /** The same, through the sandbox host, which calls back this process's API. */
+  private int onHost(Command command, String contextJson, String requestJson,
+      RecordingOrchestratorApi api, PrintWriter out, PrintWriter err) {
+    if (!(WireCodec.standard().readTree(contextJson, "context") instanceof ObjectNode context)) {
+      err.println("hangar call: the context is not a JSON object");
+      return Main.USAGE;
+    }
+    HostClient client;
+    try {
+      client = host.connect(main.env());
+    } catch (IOException e) {
+      err.println("hangar call: " + e.getMessage());
+      return Main.USAGE;
+    }
+    try (client; CallbackServer callbacks = CallbackServer.start(host.callbackAddress(), api)) {
+      callbacks.expose(context);
+      String response = client.call(command, context, requestJson, host.deadline());
+      if (!response.isEmpty()) {
+        out.println(response);
+      }
+      api.calls().forEach(c -> err.println("orchestrator: " + c.method() + " " + c.args()));
+      return Main.OK;
+    } catch (IOException e) {
+      err.println("hangar call: " + e.getMessage());
+      return Main.RAISED;
+    } catch (IllegalArgumentException e) {
+      err.println("hangar call: context file: " + e.getMessage());
+      return Main.USAGE;
+    } catch (StatusRuntimeException e) {
+      err.println("hangar call: " + command.standardName() + " failed: "
+          + HostTransport.describe(e.getStatus()));
       return Main.RAISED;
     }
   }

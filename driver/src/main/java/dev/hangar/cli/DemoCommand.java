@@ -4,13 +4,23 @@ import dev.hangar.driver.embedded.EmbeddedHypervisor;
 import dev.hangar.driver.embedded.LibvirtProbe;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.host.BearerToken;
+import dev.hangar.host.ClientTls;
+import dev.hangar.host.HostClient;
+import dev.hangar.host.HostConfig;
+import dev.hangar.host.HostPort;
+import dev.hangar.host.SandboxHost;
+import dev.hangar.replay.HostTransport;
 import dev.hangar.replay.Scenario;
 import dev.hangar.replay.ScenarioException;
 import dev.hangar.replay.ScenarioLoader;
 import dev.hangar.replay.ScenarioRunner;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,17 +28,19 @@ import picocli.CommandLine;
 
 /**
  * {@code hangar demo}: the main job on the embedded default. Starts libvirt {@code test:///default}
- * and a private ovsdb-server, replays the whole L2 sample sandbox (setup and teardown) against
- * them, prints the summary, and stops everything it started.
+ * and a private ovsdb-server, starts a sandbox host on a free loopback port with a generated
+ * token, replays the whole L2 sample sandbox (setup and teardown) through it as an orchestrator
+ * would (serving the callbacks itself), prints the summary, and stops everything it started.
  */
 @CommandLine.Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Replays the L2 sample sandbox on the embedded default (libvirt test:///default"
-        + " + a private ovsdb-server). Exit 0 when the environment ran and the replay completed;"
-        + " with --strict, only when every step passed.")
+    description = "Replays the L2 sample sandbox through a sandbox host on the embedded default"
+        + " (libvirt test:///default + a private ovsdb-server). Exit 0 when the environment ran"
+        + " and the replay completed; with --strict, only when every step passed.")
 final class DemoCommand implements Callable<Integer> {
   static final String HYPERVISOR = EmbeddedHypervisor.URI;
   /** An empty qcow2 volume in the test driver's pool, standing in for a template image. */
   static final String TEMPLATE = "debian-12-template.qcow2";
+  private static final HostPort LOOPBACK_ANY_PORT = new HostPort("127.0.0.1", 0);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -69,14 +81,31 @@ final class DemoCommand implements Callable<Integer> {
       Map<String, String> vars = Map.of("hypervisors", HYPERVISOR,
           "ovsdbRemote", ovsdb.tcpRemote(), "ovsBridge", "br-int",
           "storagePool", EmbeddedHypervisor.POOL, "template", TEMPLATE);
-      try (BackendRegistry backends = BackendRegistry.loadInstalled()) {
-        List<ScenarioRunner.Report> reports = ReplayCommand.replay(List.of(s), vars, backends,
-            out, err);
+      PrintStream sandboxOutput = new PrintWriterStream(err).stream();
+      BearerToken token = new BearerToken(generatedToken());
+      HostPort address;
+      try (BackendRegistry backends = BackendRegistry.loadInstalled();
+          SandboxHost host = SandboxHost.start(HostConfig.of(LOOPBACK_ANY_PORT, token), backends);
+          HostClient client = HostClient.connect(host.address(), token, ClientTls.PLAINTEXT)) {
+        address = host.address();
+        out.printf("sandbox host  %s (in-process, plaintext on loopback, generated token)%n",
+            address);
+        out.flush();
+        List<ScenarioRunner.Report> reports = ReplayCommand.replay(List.of(s), vars,
+            sc -> HostTransport.start(client, LOOPBACK_ANY_PORT, sc.passwords(), sandboxOutput,
+                null), out);
         passed = reports.stream().allMatch(ScenarioRunner.Report::allPassed);
       }
+      out.printf("stopped sandbox host %s%n", address);
     }
     out.printf("stopped ovsdb-server pid %d%n", pid);
     return strict && !passed ? Main.RAISED : Main.OK;
+  }
+
+  private static String generatedToken() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   private static Path defaultScenario() {

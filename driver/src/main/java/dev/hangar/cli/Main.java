@@ -1,6 +1,7 @@
 package dev.hangar.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -11,12 +12,18 @@ import picocli.CommandLine;
     version = "hangar 0.1.0",
     description = "A cloud provider shell driver in the style of CloudShell's Custom Cloud"
         + " Provider standard.",
-    subcommands = {CallCommand.class, ReplayCommand.class, DemoCommand.class,
+    subcommands = {CallCommand.class, ReplayCommand.class, ServeCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   public static final int OK = 0;
   public static final int RAISED = 1;
   public static final int USAGE = 2;
+
+  private final Map<String, String> env;
+
+  private Main(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
 
   public static void main(String[] args) {
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
@@ -24,7 +31,13 @@ public final class Main {
 
   /** Runs the CLI with the given streams; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    return run(out, err, System.getenv(), args);
+  }
+
+  /** Runs the CLI with the given streams and environment ($HANGAR_TOKEN); returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, Map<String, String> env,
+      String... args) {
+    CommandLine cl = new CommandLine(new Main(env));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -35,5 +48,10 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** The environment the subcommands read ($HANGAR_TOKEN). */
+  Map<String, String> env() {
+    return env;
   }
 }

@@ -4,8 +4,8 @@ import dev.hangar.driver.Command;
 import dev.hangar.driver.orchestrator.ApiCall;
 import java.util.List;
 
-/** How a replay reaches a driver: in-process, or (later) through a sandbox host. */
-public interface Transport {
+/** How a replay reaches a driver: in-process, or through a sandbox host. */
+public interface Transport extends AutoCloseable {
   /** What a command did: its response, or the error it raised. */
   record Outcome(String response, String error) {
     public boolean raised() {
@@ -19,4 +19,8 @@ public interface Transport {
   List<ApiCall> calls();
 
   void clearCalls();
+
+  /** Releases what the transport holds (a callback server); nothing by default. */
+  @Override
+  default void close() {}
 }

@@ -7,7 +7,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's first quick-start command, in-process: starts, replays, stops what it started. */
+/**
+ * The README's first quick-start command: starts the embedded default and a sandbox host,
+ * replays through the host, stops what it started.
+ */
 class DemoTest {
   @Test
   void runsTheL2SandboxOnTheEmbeddedDefaultAndStopsEverything() {
@@ -15,6 +18,9 @@ class DemoTest {
         Samples.path("scenarios/l2-sandbox.json"));
     assertThat(r.code()).as(r.err()).isEqualTo(Main.OK);
     assertThat(r.out()).contains("libvirt       test:///default: driver TEST")
+        .containsPattern("sandbox host  127\\.0\\.0\\.1:\\d+ \\(in-process, plaintext on"
+            + " loopback, generated token\\)")
+        .containsPattern("stopped sandbox host 127\\.0\\.0\\.1:\\d+")
         .contains("== L2 sandbox on KVM (15 steps)").containsPattern("total\\s+15")
         .containsPattern("\\[2/15\\] Deploy .* PASS").containsPattern("\\[3/15\\] Deploy .* PASS")
         .containsPattern("\\[8/15\\] GetVmDetails .* PASS")

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Descriptors;
 import dev.hangar.proto.v1.CloudProviderProto;
+import dev.hangar.testing.Samples;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProtoContractTest {
@@ -24,5 +28,21 @@ class ProtoContractTest {
         .getMethods()).extracting(Descriptors.MethodDescriptor::getName)
         .containsExactlyInAnyOrder("UpdateResourceAddress", "SetAttributeValue",
             "WriteMessageToReservationOutput", "DecryptPassword", "SetResourceLiveStatus");
+  }
+
+  @Test
+  void everyRpcIsDocumentedForItsUsersAndTheEvolutionRulesAreWritten() throws Exception {
+    List<String> lines = Files.readAllLines(Samples.home().resolve(
+        "proto/src/main/proto/hangar/v1/cloud_provider.proto"));
+    List<String> undocumented = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.startsWith("rpc ") && !lines.get(i - 1).strip().startsWith("//")) {
+        undocumented.add(line);
+      }
+    }
+    assertThat(undocumented).isEmpty();
+    assertThat(String.join("\n", lines)).contains("Evolution rules")
+        .contains("never renumber, retype or reuse a field number");
   }
 }

@@ -45,18 +45,29 @@ final class KvmTestbed implements AutoCloseable {
   final FakeClock clock = new FakeClock();
 
   KvmTestbed() throws IOException {
-    this(UnaryOperator.identity());
+    this(UnaryOperator.identity(), null);
   }
 
   /** A testbed whose OVSDB client goes through {@code wrap} (for fault injection). */
   KvmTestbed(UnaryOperator<OvsdbConnector> wrap) throws IOException {
+    this(wrap, null);
+  }
+
+  /** @param timeouts the backend's bounds, or null for the fake clock's */
+  KvmTestbed(KvmTimeouts timeouts) throws IOException {
+    this(UnaryOperator.identity(), timeouts);
+  }
+
+  private KvmTestbed(UnaryOperator<OvsdbConnector> wrap, KvmTimeouts timeouts)
+      throws IOException {
     dir = Files.createTempDirectory("hangar-kvm-test-");
     Path node = dir.resolve("node.xml");
     Files.writeString(node, nodeXml());
     uri = "test://" + node;
     ovsdb = PrivateOvsdbServer.start("br-int");
     provider = new KvmBackendProvider(() -> wrap.apply(OvsdbConnectors.standard()),
-        new KvmTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(60),
+        timeouts != null ? timeouts
+        : new KvmTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(60),
             Duration.ofSeconds(1), clock));
     driver = new CloudProviderDriver(BackendRegistry.empty().register(provider), c -> api);
     attributes.put("Hangar Cloud Provider.Hypervisors", uri);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.testing.PrivateSshd;
+import dev.hangar.testing.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +31,9 @@ class OvsdbJvmExitTest {
         PrivateSshd sshd = PrivateSshd.start()) {
       Path out = Files.createTempFile("hangar-exit-", ".log");
       try {
-        Process child = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", classPath(),
-            Child.class.getName(),
+        Process child = new ProcessBuilder(ChildJvm.command(List.of(), Child.class,
             Integer.toString(OvsdbServers.tcpPort(server)), OvsdbServers.socket(server).toString(),
-            Integer.toString(sshd.port()), sshd.user(), sshd.keyFile().toString())
+            Integer.toString(sshd.port()), sshd.user(), sshd.keyFile().toString()))
             .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         // Connecting takes a few seconds at most; the bound that matters is checked below.
         boolean exited = child.waitFor(EXIT_WITHIN_SECONDS + 30, TimeUnit.SECONDS);
@@ -55,23 +53,6 @@ class OvsdbJvmExitTest {
         Files.deleteIfExists(out);
       }
     }
-  }
-
-  /**
-   * This JVM's class path: the system one (surefire's), plus the URLs of any class loader that
-   * loaded the tests (an IDE's or a console launcher's).
-   */
-  private static String classPath() throws Exception {
-    List<String> entries = new java.util.ArrayList<>(List.of(
-        System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
-    for (ClassLoader l = OvsdbJvmExitTest.class.getClassLoader(); l != null; l = l.getParent()) {
-      if (l instanceof java.net.URLClassLoader u) {
-        for (java.net.URL url : u.getURLs()) {
-          entries.add(Path.of(url.toURI()).toString());
-        }
-      }
-    }
-    return String.join(java.io.File.pathSeparator, entries);
   }
 
   /** The child JVM: connects three ways, closes, returns from main. */

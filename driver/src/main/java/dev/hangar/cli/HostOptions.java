@@ -1,0 +1,90 @@
+package dev.hangar.cli;
+
+import dev.hangar.host.ClientTls;
+import dev.hangar.host.HostClient;
+import dev.hangar.host.HostPort;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** The options of {@code call} and {@code replay} that run them through a sandbox host. */
+final class HostOptions {
+  @CommandLine.Option(names = "--target", paramLabel = "HOST:PORT",
+      description = "Run through the sandbox host at HOST:PORT (`hangar serve`) instead of"
+          + " in-process. The bearer token comes from $HANGAR_TOKEN or --token-file.")
+  String target;
+
+  @CommandLine.Option(names = "--token-file", paramLabel = "FILE",
+      description = "Read the host's bearer token from FILE instead of $HANGAR_TOKEN.")
+  Path tokenFile;
+
+  @CommandLine.Option(names = "--tls",
+      description = "Reach the host over TLS, trusting the JVM's CAs (or --tls-ca).")
+  boolean tls;
+
+  @CommandLine.Option(names = "--tls-ca", paramLabel = "FILE",
+      description = "TLS, trusting the CA certificate(s) in FILE (PEM).")
+  Path tlsCa;
+
+  @CommandLine.Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "TLS with this client certificate (PEM), for hosts that require one.")
+  Path tlsCert;
+
+  @CommandLine.Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The client certificate's key (PEM, unencrypted PKCS#8).")
+  Path tlsKey;
+
+  @CommandLine.Option(names = "--deadline", paramLabel = "SECONDS",
+      description = "Each command's deadline; past it the command is cancelled (a Deploy"
+          + " rolls back).")
+  Long deadlineSeconds;
+
+  @CommandLine.Option(names = "--callback-listen", paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:0",
+      description = "Where to serve the orchestrator callbacks the host makes (default"
+          + " ${DEFAULT-VALUE}: any free loopback port); each context's connectivity is pointed"
+          + " there.")
+  String callbackListen;
+
+  boolean remote() {
+    return target != null;
+  }
+
+  /** A usage problem of these options, or null. */
+  String problem() {
+    boolean tlsGiven = tls || tlsCa != null || tlsCert != null || tlsKey != null;
+    if (!remote()) {
+      return tlsGiven || tokenFile != null || deadlineSeconds != null
+          ? "--token-file, --tls*, --deadline need --target HOST:PORT" : null;
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      return "a client certificate needs both --tls-cert and --tls-key";
+    }
+    if (deadlineSeconds != null && deadlineSeconds <= 0) {
+      return "--deadline must be a positive number of seconds";
+    }
+    try {
+      HostPort.parse(target);
+      HostPort.parse(callbackListen);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    return null;
+  }
+
+  HostClient connect(Map<String, String> env) throws IOException {
+    boolean useTls = tls || tlsCa != null || tlsCert != null;
+    return HostClient.connect(HostPort.parse(target), Tokens.read(tokenFile, env),
+        new ClientTls(useTls, tlsCa, tlsCert, tlsKey));
+  }
+
+  HostPort callbackAddress() {
+    return HostPort.parse(callbackListen);
+  }
+
+  Duration deadline() {
+    return deadlineSeconds == null ? null : Duration.ofSeconds(deadlineSeconds);
+  }
+}

@@ -1,0 +1,142 @@
+package dev.hangar.cli;
+
+import dev.hangar.driver.spi.BackendProvider;
+import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.host.BearerToken;
+import dev.hangar.host.HostConfig;
+import dev.hangar.host.HostPort;
+import dev.hangar.host.SandboxHost;
+import dev.hangar.host.ServerTls;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+
+/**
+ * {@code hangar serve}: the gRPC sandbox host, until SIGTERM or SIGINT, which stop it gracefully:
+ * new calls are refused, the commands in flight get the grace period to finish.
+ */
+@CommandLine.Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Serves the commands over gRPC (hangar.v1.CloudProvider, with health and"
+        + " reflection) until SIGTERM/SIGINT. Every call needs the bearer token of"
+        + " $HANGAR_TOKEN (or --token-file). Prints 'serving on HOST:PORT ...' once it listens.")
+final class ServeCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.ParentCommand
+  Main main;
+
+  @CommandLine.Option(names = "--listen", paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:50051",
+      description = "Where to listen (default ${DEFAULT-VALUE}; port 0: any free port).")
+  String listen;
+
+  @CommandLine.Option(names = "--token-file", paramLabel = "FILE",
+      description = "Read the bearer token from FILE instead of $HANGAR_TOKEN.")
+  Path tokenFile;
+
+  @CommandLine.Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "Serve TLS with this certificate chain (PEM).")
+  Path tlsCert;
+
+  @CommandLine.Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The certificate's private key (PEM, unencrypted PKCS#8).")
+  Path tlsKey;
+
+  @CommandLine.Option(names = "--tls-client-ca", paramLabel = "FILE",
+      description = "Require client certificates signed by the CA(s) in FILE (PEM).")
+  Path tlsClientCa;
+
+  @CommandLine.Option(names = "--max-commands", paramLabel = "N", defaultValue = "64",
+      description = "Commands run at once (default ${DEFAULT-VALUE}).")
+  int maxCommands;
+
+  @CommandLine.Option(names = "--max-queued", paramLabel = "N", defaultValue = "256",
+      description = "Commands that wait beyond those (default ${DEFAULT-VALUE}); past that,"
+          + " calls get RESOURCE_EXHAUSTED.")
+  int maxQueued;
+
+  @CommandLine.Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "30",
+      description = "On SIGTERM, how long the commands in flight get to finish (default"
+          + " ${DEFAULT-VALUE}); those still running then are cancelled and roll back.")
+  long graceSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    HostConfig config;
+    try {
+      config = config();
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("hangar serve: " + e.getMessage());
+      return Main.USAGE;
+    }
+    BackendRegistry backends = BackendRegistry.loadInstalled();
+    SandboxHost host;
+    try {
+      host = SandboxHost.start(config, backends);
+    } catch (IllegalArgumentException e) {
+      backends.close();
+      err.println("hangar serve: " + e.getMessage());
+      return Main.USAGE;
+    } catch (IOException e) {
+      backends.close();
+      err.println("hangar serve: " + e.getMessage());
+      return Main.RAISED;
+    }
+    Duration grace = config.grace();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      host.shutdown(grace);
+      backends.close();
+    }, "hangar-shutdown"));
+    if (config.tls() == null && !isLoopback(config.listen().host())) {
+      err.println("hangar serve: warning: plaintext on " + config.listen().host() + ": the bearer"
+          + " token crosses the network in clear; serve TLS with --tls-cert and --tls-key");
+    }
+    out.printf("serving on %s (%s), backends: %s, up to %d commands at once and %d waiting%n",
+        host.address(), config.tls() == null ? "plaintext"
+            : config.tls().clientCa() == null ? "TLS" : "TLS, client certificates required",
+        backends.providers().isEmpty() ? "none" : backends.providers().stream()
+            .map(BackendProvider::cloudType).collect(Collectors.joining(", ")),
+        config.maxCommands(), config.maxQueued());
+    out.flush();
+    host.awaitTermination();
+    return Main.OK;
+  }
+
+  private HostConfig config() throws IOException {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
+    }
+    if (tlsClientCa != null && tlsCert == null) {
+      throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    if (graceSeconds < 0) {
+      throw new IllegalArgumentException("--grace cannot be negative");
+    }
+    BearerToken token = Tokens.read(tokenFile, main.env());
+    ServerTls tls = tlsCert == null ? null : new ServerTls(tlsCert, tlsKey, tlsClientCa);
+    if (tls != null) {
+      tls.credentials(); // an unreadable file is bad input (exit 2), as for the token file
+    }
+    return HostConfig.of(HostPort.parse(listen), token)
+        .withTls(tls)
+        .withLimits(maxCommands, maxQueued)
+        .withGrace(Duration.ofSeconds(graceSeconds));
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.hangar.host;
+
+import dev.hangar.driver.Command;
+import dev.hangar.proto.v1.AutoLoadCommandRequest;
+import dev.hangar.proto.v1.CloudProviderGrpc;
+import dev.hangar.proto.v1.CommandResponse;
+import dev.hangar.proto.v1.ResourceCommandRequest;
+import dev.hangar.proto.v1.ResourceRemoteCommandRequest;
+import io.grpc.stub.StreamObserver;
+
+/** The CloudProvider service: each RPC is its command of the standard, run by CommandCalls. */
+final class CloudProviderService extends CloudProviderGrpc.CloudProviderImplBase {
+  private final CommandCalls calls;
+
+  CloudProviderService(CommandCalls calls) {
+    this.calls = calls;
+  }
+
+  @Override
+  public void getInventory(AutoLoadCommandRequest r, StreamObserver<CommandResponse> out) {
+    calls.run(Command.GET_INVENTORY, r.getContext(), "", null, out);
+  }
+
+  @Override
+  public void deploy(ResourceCommandRequest r, StreamObserver<CommandResponse> out) {
+    resource(Command.DEPLOY, r, out);
+  }
+
+  @Override
+  public void powerOn(ResourceRemoteCommandRequest r, StreamObserver<CommandResponse> out) {
+    remote(Command.POWER_ON, r, out);
+  }
+
+  @Override
+  public void powerOff(ResourceRemoteCommandRequest r, StreamObserver<CommandResponse> out) {
+    remote(Command.POWER_OFF, r, out);
+  }
+
+  @Override
+  public void deleteInstance(ResourceRemoteCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    remote(Command.DELETE_INSTANCE, r, out);
+  }
+
+  @Override
+  public void getVmDetails(ResourceCommandRequest r, StreamObserver<CommandResponse> out) {
+    resource(Command.GET_VM_DETAILS, r, out);
+  }
+
+  @Override
+  public void remoteRefreshIp(ResourceRemoteCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    remote(Command.REMOTE_REFRESH_IP, r, out);
+  }
+
+  @Override
+  public void applyConnectivityChanges(ResourceCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    resource(Command.APPLY_CONNECTIVITY_CHANGES, r, out);
+  }
+
+  @Override
+  public void prepareSandboxInfra(ResourceCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    resource(Command.PREPARE_SANDBOX_INFRA, r, out);
+  }
+
+  @Override
+  public void cleanupSandboxInfra(ResourceCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    resource(Command.CLEANUP_SANDBOX_INFRA, r, out);
+  }
+
+  @Override
+  public void setAppSecurityGroups(ResourceCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    resource(Command.SET_APP_SECURITY_GROUPS, r, out);
+  }
+
+  private void resource(Command c, ResourceCommandRequest r, StreamObserver<CommandResponse> out) {
+    calls.run(c, r.getContext(), r.getContext().getReservation().getReservationId(),
+        r.getRequestJson(), out);
+  }
+
+  private void remote(Command c, ResourceRemoteCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    calls.run(c, r.getContext(), r.getContext().getRemoteReservation().getReservationId(), null,
+        out);
+  }
+}

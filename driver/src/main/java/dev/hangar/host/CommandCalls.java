@@ -1,0 +1,187 @@
+package dev.hangar.host;
+
+import com.google.protobuf.MessageOrBuilder;
+import dev.hangar.datamodel.MalformedRequestException;
+import dev.hangar.datamodel.WireCodec;
+import dev.hangar.datamodel.context.CommandContext;
+import dev.hangar.driver.ClientException;
+import dev.hangar.driver.Command;
+import dev.hangar.driver.CommandDispatcher;
+import dev.hangar.driver.HangarException;
+import dev.hangar.proto.v1.CommandResponse;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs the command of each RPC on a bounded pool: {@code maxCommands} at once, {@code maxQueued}
+ * waiting, RESOURCE_EXHAUSTED beyond (commands block on clouds for minutes, so an unbounded queue
+ * would only turn overload into timeouts). The caller's cancellation and deadline reach the
+ * command as its CancellationContext; what it raised becomes a canonical status; each call ends
+ * with one log line: reservation, command, action count, duration, outcome.
+ */
+final class CommandCalls {
+  private static final Logger log = LoggerFactory.getLogger("dev.hangar.host");
+  private static final int MAX_LOGGED_REASON = 300;
+
+  private final CommandDispatcher dispatcher;
+  private final WireCodec codec = WireCodec.standard();
+  private final ThreadPoolExecutor pool;
+  private final int maxCommands;
+  private final int maxQueued;
+
+  CommandCalls(CommandDispatcher dispatcher, int maxCommands, int maxQueued) {
+    this.dispatcher = dispatcher;
+    this.maxCommands = maxCommands;
+    this.maxQueued = maxQueued;
+    BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>()
+        : new ArrayBlockingQueue<>(maxQueued);
+    this.pool = new ThreadPoolExecutor(maxCommands, maxCommands, 60, TimeUnit.SECONDS, queue,
+        threads(), new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true);
+  }
+
+  /** Runs one call's command; answers {@code observer} from the pool. */
+  void run(Command command, MessageOrBuilder context, String reservationId, String request,
+      StreamObserver<CommandResponse> observer) {
+    long start = System.nanoTime();
+    Context call = Context.current();
+    ServerCallStreamObserver<CommandResponse> out =
+        (ServerCallStreamObserver<CommandResponse>) observer;
+    // A caller that went away gets no answer; without a handler, answering would throw.
+    out.setOnCancelHandler(() -> { });
+    try {
+      pool.execute(() -> execute(command, context, reservationId, request, call, out, start));
+    } catch (RejectedExecutionException e) {
+      Status s = pool.isShutdown()
+          ? Status.UNAVAILABLE.withDescription("the host is shutting down; call another host")
+          : Status.RESOURCE_EXHAUSTED.withDescription("the host is running " + maxCommands
+              + " commands and has " + maxQueued + " waiting (its --max-commands and"
+              + " --max-queued); retry later");
+      answer(out, null, s);
+      logLine(command, reservationId, request, start, s);
+    }
+  }
+
+  private void execute(Command command, MessageOrBuilder context, String reservationId,
+      String request, Context call, ServerCallStreamObserver<CommandResponse> out, long start) {
+    String response = null;
+    Status status;
+    if (call.isCancelled()) {
+      status = gone(call, "before it started");
+    } else {
+      try {
+        response = dispatcher.dispatch(command, read(command, context), request,
+            call::isCancelled);
+        status = call.isCancelled() ? gone(call, "while it ran") : Status.OK;
+      } catch (HangarException e) {
+        status = call.isCancelled() ? gone(call, "while it ran") : StatusCodes.of(e);
+      } catch (RuntimeException e) {
+        log.error("{} failed with an internal error", command.standardName(), new Trace(e));
+        status = StatusCodes.of(e);
+      }
+    }
+    answer(out, response, status);
+    logLine(command, reservationId, request, start, status);
+  }
+
+  private CommandContext read(Command command, MessageOrBuilder context) {
+    try {
+      return codec.convert(ContextMessages.toJson(context), command.contextType(),
+          command.contextType().getSimpleName());
+    } catch (MalformedRequestException e) {
+      throw new ClientException("context of " + command.standardName() + ": " + e.getMessage());
+    }
+  }
+
+  private static Status gone(Context call, String when) {
+    Deadline d = call.getDeadline();
+    return d != null && d.isExpired()
+        ? Status.DEADLINE_EXCEEDED.withDescription("the caller's deadline passed " + when)
+        : Status.CANCELLED.withDescription("the caller cancelled " + when);
+  }
+
+  private static void answer(ServerCallStreamObserver<CommandResponse> out, String response,
+      Status status) {
+    if (out.isCancelled()) {
+      return;
+    }
+    if (status.isOk()) {
+      out.onNext(CommandResponse.newBuilder().setResponseJson(response == null ? "" : response)
+          .build());
+      out.onCompleted();
+    } else {
+      out.onError(status.asRuntimeException());
+    }
+  }
+
+  private static void logLine(Command command, String reservationId, String request, long start,
+      Status status) {
+    if (!log.isInfoEnabled()) {
+      return;
+    }
+    String reservation = reservationId == null || reservationId.isEmpty() ? "-" : reservationId;
+    String outcome = status.getCode().name();
+    if (status.getDescription() != null) {
+      String d = status.getDescription();
+      outcome += ": " + (d.length() > MAX_LOGGED_REASON ? d.substring(0, MAX_LOGGED_REASON)
+          + "..." : d);
+    }
+    MDC.put("reservationId", reservation);
+    MDC.put("command", command.standardName());
+    try {
+      log.info("reservation={} command={} actions={} duration_ms={} outcome={}", reservation,
+          command.standardName(), ActionCount.of(request),
+          (System.nanoTime() - start) / 1_000_000, outcome);
+    } finally {
+      MDC.remove("reservationId");
+      MDC.remove("command");
+    }
+  }
+
+  int running() {
+    return pool.getActiveCount();
+  }
+
+  /** Refuses new commands; those running go on. */
+  void stopAccepting() {
+    pool.shutdown();
+  }
+
+  /** Waits for the running commands; true when all ended in time. */
+  boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
+    return pool.awaitTermination(timeout, unit);
+  }
+
+  private static ThreadFactory threads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "hangar-command-" + n.incrementAndGet());
+      t.setDaemon(false);
+      return t;
+    };
+  }
+
+  /** A stack trace for the log without the exception's message, which may quote a secret. */
+  private static final class Trace extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Trace(RuntimeException e) {
+      super(e.getClass().getName(), null, false, true);
+      setStackTrace(e.getStackTrace());
+    }
+  }
+}

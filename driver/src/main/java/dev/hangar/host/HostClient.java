@@ -1,0 +1,106 @@
+package dev.hangar.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.driver.Command;
+import dev.hangar.proto.v1.AutoLoadCommandContext;
+import dev.hangar.proto.v1.AutoLoadCommandRequest;
+import dev.hangar.proto.v1.CloudProviderGrpc;
+import dev.hangar.proto.v1.ResourceCommandContext;
+import dev.hangar.proto.v1.ResourceCommandRequest;
+import dev.hangar.proto.v1.ResourceRemoteCommandContext;
+import dev.hangar.proto.v1.ResourceRemoteCommandRequest;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs commands on a sandbox host: the context JSON of a CloudShell driver context becomes the
+ * typed context message, the request JSON travels as is, the response JSON comes back.
+ */
+public final class HostClient implements AutoCloseable {
+  private final ManagedChannel channel;
+  private final CloudProviderGrpc.CloudProviderBlockingStub stub;
+
+  /** A client on {@code channel} that sends {@code token} with every call. */
+  public HostClient(ManagedChannel channel, BearerToken token) {
+    this.channel = channel;
+    this.stub = CloudProviderGrpc.newBlockingStub(channel)
+        .withCallCredentials(token.credentials());
+  }
+
+  /** Connects to the host at {@code target} (nothing is sent until the first call). */
+  public static HostClient connect(HostPort target, BearerToken token, ClientTls tls)
+      throws IOException {
+    return new HostClient(Grpc.newChannelBuilder(target.toString(), tls.credentials()).build(),
+        token);
+  }
+
+  /** The stub, with the token, for callers that build messages themselves. */
+  public CloudProviderGrpc.CloudProviderBlockingStub stub() {
+    return stub;
+  }
+
+  /**
+   * Runs {@code command}; returns its response JSON ("" for commands without one).
+   *
+   * @param deadline the call's deadline, or null for none
+   * @throws StatusRuntimeException when the command raised or the host could not be called
+   * @throws IllegalArgumentException when the context JSON does not have the context's shape
+   */
+  public String call(Command command, JsonNode context, String request, Duration deadline) {
+    CloudProviderGrpc.CloudProviderBlockingStub s = deadline == null ? stub
+        : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    String req = request == null ? "" : request;
+    switch (command) {
+      case GET_INVENTORY:
+        return s.getInventory(AutoLoadCommandRequest.newBuilder().setContext(ContextMessages
+            .fromJson(context, AutoLoadCommandContext.newBuilder(), "context")).build())
+            .getResponseJson();
+      case POWER_ON:
+        return s.powerOn(remote(context)).getResponseJson();
+      case POWER_OFF:
+        return s.powerOff(remote(context)).getResponseJson();
+      case DELETE_INSTANCE:
+        return s.deleteInstance(remote(context)).getResponseJson();
+      case REMOTE_REFRESH_IP:
+        return s.remoteRefreshIp(remote(context)).getResponseJson();
+      case DEPLOY:
+        return s.deploy(resource(context, req)).getResponseJson();
+      case GET_VM_DETAILS:
+        return s.getVmDetails(resource(context, req)).getResponseJson();
+      case APPLY_CONNECTIVITY_CHANGES:
+        return s.applyConnectivityChanges(resource(context, req)).getResponseJson();
+      case PREPARE_SANDBOX_INFRA:
+        return s.prepareSandboxInfra(resource(context, req)).getResponseJson();
+      case CLEANUP_SANDBOX_INFRA:
+        return s.cleanupSandboxInfra(resource(context, req)).getResponseJson();
+      case SET_APP_SECURITY_GROUPS:
+        return s.setAppSecurityGroups(resource(context, req)).getResponseJson();
+      default:
+        throw new IllegalArgumentException("no RPC for " + command);
+    }
+  }
+
+  private static ResourceCommandRequest resource(JsonNode context, String request) {
+    return ResourceCommandRequest.newBuilder().setContext(ContextMessages.fromJson(context,
+        ResourceCommandContext.newBuilder(), "context")).setRequestJson(request).build();
+  }
+
+  private static ResourceRemoteCommandRequest remote(JsonNode context) {
+    return ResourceRemoteCommandRequest.newBuilder().setContext(ContextMessages.fromJson(
+        context, ResourceRemoteCommandContext.newBuilder(), "context")).build();
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

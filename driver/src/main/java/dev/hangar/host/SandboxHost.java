@@ -1,0 +1,187 @@
+package dev.hangar.host;
+
+import dev.hangar.driver.CloudProviderDriver;
+import dev.hangar.driver.CommandDispatcher;
+import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.proto.v1.CloudProviderGrpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC sandbox host: the CloudProvider service over Netty, with the bearer token checked on
+ * every call, the standard health service and server reflection. It keeps no sandbox state (the
+ * driver keeps it in the cloud), so any number of hosts can serve one sandbox.
+ *
+ * <p>Shutdown is graceful: health turns NOT_SERVING, new calls are refused (UNAVAILABLE), the
+ * commands in flight get the grace period to finish; those still running then are cancelled, which
+ * rolls them back, and get {@link #ROLLBACK_BOUND} to do it.
+ */
+public final class SandboxHost implements AutoCloseable {
+  /** How long cancelled commands get to roll back after the grace period. */
+  static final Duration ROLLBACK_BOUND = Duration.ofSeconds(30);
+  /** How long idle connections and health watchers get to go once the commands have ended. */
+  private static final Duration TERMINATION_BOUND = Duration.ofSeconds(2);
+  private static final Logger log = LoggerFactory.getLogger("dev.hangar.host");
+
+  private final Server server;
+  private final CommandCalls calls;
+  private final HealthStatusManager health;
+  private final CallbackChannels callbacks;
+  private final HostConfig config;
+  private final HostPort address;
+  private boolean stopped;
+
+  private SandboxHost(Server server, CommandCalls calls, HealthStatusManager health,
+      CallbackChannels callbacks, HostConfig config) {
+    this.server = server;
+    this.calls = calls;
+    this.health = health;
+    this.callbacks = callbacks;
+    this.config = config;
+    this.address = bound(server, config.listen());
+  }
+
+  /**
+   * Starts serving on {@code config.listen()} over Netty (port 0: any free port).
+   *
+   * @throws IOException when it cannot listen or read the TLS files
+   * @throws IllegalArgumentException when the TLS files hold no usable certificate or key
+   */
+  public static SandboxHost start(HostConfig config, BackendRegistry backends)
+      throws IOException {
+    ServerCredentials credentials = config.tls() == null ? InsecureServerCredentials.create()
+        : config.tls().credentials();
+    NettyServerBuilder b;
+    try {
+      b = NettyServerBuilder.forAddress(
+          new InetSocketAddress(config.listen().host(), config.listen().port()), credentials);
+    } catch (IllegalArgumentException e) {
+      // Netty parses the PEM files here.
+      throw new IllegalArgumentException("cannot use TLS certificate " + config.tls().certChain()
+          + " with key " + config.tls().privateKey() + " (PEM; the key unencrypted PKCS#8,"
+          + " BEGIN PRIVATE KEY): " + e.getMessage(), e);
+    }
+    // Orchestrators keep connections open between sandboxes; let their keepalives through.
+    b.permitKeepAliveTime(20, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
+    return start(b, config, backends);
+  }
+
+  /** Starts serving on any transport (the tests' in-process one, for instance). */
+  public static SandboxHost start(ServerBuilder<?> builder, HostConfig config,
+      BackendRegistry backends) throws IOException {
+    CallbackChannels callbacks = new CallbackChannels(config.callbackTimeout());
+    CommandCalls calls = new CommandCalls(
+        new CommandDispatcher(new CloudProviderDriver(backends, callbacks)),
+        config.maxCommands(), config.maxQueued());
+    HealthStatusManager health = new HealthStatusManager();
+    Server server = builder
+        // Handlers only hand calls to the command pool: no need for another thread hop.
+        .directExecutor()
+        .intercept(new BearerTokenInterceptor(config::token))
+        .addService(new CloudProviderService(calls))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      callbacks.close();
+      calls.stopAccepting();
+      throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    health.setStatus(CloudProviderGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    return new SandboxHost(server, calls, health, callbacks, config);
+  }
+
+  /** The address it listens on (with the port it got when asked for port 0). */
+  public HostPort address() {
+    return address;
+  }
+
+  private static HostPort bound(Server server, HostPort asked) {
+    for (SocketAddress a : server.getListenSockets()) {
+      if (a instanceof InetSocketAddress i) {
+        return new HostPort(asked.host(), i.getPort());
+      }
+    }
+    return asked;
+  }
+
+  public HostConfig config() {
+    return config;
+  }
+
+  /** Commands running now. */
+  public int running() {
+    return calls.running();
+  }
+
+  /**
+   * Stops gracefully within {@code grace} (see the class comment). Returns true when every
+   * command ended by itself within the grace period.
+   */
+  public synchronized boolean shutdown(Duration grace) {
+    if (stopped) {
+      return true;
+    }
+    stopped = true;
+    health.enterTerminalState();
+    server.shutdown();
+    calls.stopAccepting();
+    int running = calls.running();
+    if (running > 0) {
+      log.info("shutting down: refusing new calls, giving {} running commands up to {} s",
+          running, grace.toSeconds());
+    }
+    boolean clean = true;
+    try {
+      if (!calls.awaitIdle(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        clean = false;
+        log.warn("{} commands still running after the {} s grace period: cancelling them (they"
+            + " roll back)", calls.running(), grace.toSeconds());
+        server.shutdownNow();
+        if (!calls.awaitIdle(ROLLBACK_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+          log.warn("{} commands did not end within {} s of their cancellation", calls.running(),
+              ROLLBACK_BOUND.toSeconds());
+        }
+      }
+      // Answers already given may still be on their way: let the calls end before closing.
+      if (!server.awaitTermination(TERMINATION_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+      clean = false;
+    } finally {
+      callbacks.close();
+    }
+    log.info("stopped serving on {}", address);
+    return clean;
+  }
+
+  /** Blocks until the host has stopped. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** {@link #shutdown} with the configured grace period. */
+  @Override
+  public void close() {
+    shutdown(config.grace());
+  }
+}
