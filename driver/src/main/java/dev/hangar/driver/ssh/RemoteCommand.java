@@ -22,6 +22,12 @@ final class RemoteCommand {
     ChannelExec ch = null;
     try {
       ch = (ChannelExec) session.openChannel("exec");
+      if (ch == null) {
+        // jsch answers null when the channel could not be set up, e.g. on a session that died
+        // under it: drop the session, so the next command logs in again.
+        session.disconnect();
+        throw new SshException("the SSH session to " + target.describe() + " ended", true, null);
+      }
       ch.setCommand(command);
       ch.setInputStream(null);
       ch.setOutputStream(out);
