@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The test guest of {@code bin/guest-image}: Debian's kernel and a busybox initramfs whose init
  * DHCPs every NIC (udhcpc, retrying) and answers ping. Built once and cached in
- * {@code ${XDG_CACHE_HOME:-~/.cache}/hangar/guest/image} (bin/deps vm/all builds it too).
+ * {@code ${XDG_CACHE_HOME:-~/.cache}/hangar/guest/image-<hash of the script>} (bin/deps vm/all
+ * builds it too).
  *
  * @param kernel the kernel for {@code <os><kernel>}
  * @param initrd the initramfs for {@code <os><initrd>}
