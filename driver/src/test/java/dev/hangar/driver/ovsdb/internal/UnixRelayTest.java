@@ -3,6 +3,7 @@ package dev.hangar.driver.ovsdb.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hangar.driver.ssh.LoopbackGate;
+import dev.hangar.testing.LoopbackPorts;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
@@ -73,8 +74,7 @@ class UnixRelayTest {
       assertThat(client.getInputStream().read()).as("closing ends relayed connections")
           .isEqualTo(-1);
     }
-    // (Not checked: that the port now refuses connections. Another process on this machine may
-    // have been given the same ephemeral port the moment it was freed.)
+    assertThat(LoopbackPorts.listens(port)).as("the relay's port still listens").isFalse();
   }
 
   @Test
