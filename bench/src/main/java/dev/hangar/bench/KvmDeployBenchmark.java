@@ -7,6 +7,7 @@ import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.datamodel.context.ResourceCommandContext;
 import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.embedded.LibvirtProbe;
+import dev.hangar.driver.embedded.LocalProcesses;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.kvm.KvmBackendProvider;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -505,11 +505,7 @@ public class KvmDeployBenchmark {
     }
 
     private void deleteDir() {
-      try (var files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        // a temp dir left behind; harmless
-      }
+      LocalProcesses.deleteTree(dir);
     }
   }
 }

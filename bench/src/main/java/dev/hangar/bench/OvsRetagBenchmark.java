@@ -7,6 +7,7 @@ import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.datamodel.context.ResourceCommandContext;
 import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.embedded.LibvirtProbe;
+import dev.hangar.driver.embedded.LocalProcesses;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.kvm.KvmBackendProvider;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,8 +104,6 @@ public class OvsRetagBenchmark {
   static final Duration OVSDB_TIMEOUT = Duration.ofSeconds(30);
   private static final WireCodec CODEC = WireCodec.standard();
   private static final AtomicInteger OPS = new AtomicInteger();
-  private static final List<String> SEARCH = List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin",
-      "/usr/local/bin");
 
   /** A VLAN no port has yet: every op really changes every row. */
   static int nextVlan() {
@@ -402,11 +400,7 @@ public class OvsRetagBenchmark {
       }
       backends.close();
       connector.close();
-      try (var files = Files.walk(nodeDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        // a temp dir left behind; harmless
-      }
+      LocalProcesses.deleteTree(nodeDir);
     }
   }
 
@@ -463,11 +457,9 @@ public class OvsRetagBenchmark {
   }
 
   static String binary(String name) {
-    for (String d : SEARCH) {
-      Path p = Path.of(d, name);
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
+    String path = LocalProcesses.find(name);
+    if (path != null) {
+      return path;
     }
     throw new IllegalStateException(name + " is not installed (apt-get install"
         + " openvswitch-switch)");

@@ -1,9 +1,6 @@
 package dev.hangar.driver.embedded;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +15,6 @@ import java.util.concurrent.TimeUnit;
  * {@link #close()} stops exactly it, by pid, and removes its directory.
  */
 public final class PrivateOvsdbServer implements AutoCloseable {
-  private static final List<String> SEARCH = List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin",
-      "/usr/local/bin");
   private static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
 
   private final Path dir;
@@ -56,7 +51,7 @@ public final class PrivateOvsdbServer implements AutoCloseable {
     Path dir = Files.createTempDirectory("hangar-ovsdb-");
     Path db = dir.resolve("conf.db");
     run(dir, List.of(find("ovsdb-tool"), "create", db.toString(), SCHEMA.toString()));
-    int port = freePort();
+    int port = LocalProcesses.freeLoopbackPort();
     List<String> cmd = List.of(find("ovsdb-server"), db.toString(),
         "--remote=punix:" + dir.resolve("db.sock"), "--remote=ptcp:" + port + ":127.0.0.1",
         "--unixctl=" + dir.resolve("ovsdb-server.ctl"), "--pidfile=" + dir.resolve("pid"),
@@ -136,7 +131,7 @@ public final class PrivateOvsdbServer implements AutoCloseable {
   @Override
   public void close() {
     stop(process, false);
-    deleteTree(dir);
+    LocalProcesses.deleteTree(dir);
   }
 
   private static boolean destroyAndWait(Process p) throws InterruptedException {
@@ -155,25 +150,13 @@ public final class PrivateOvsdbServer implements AutoCloseable {
   }
 
   private static String run(Path dir, List<String> cmd) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     env(pb, dir);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(cmd.get(0) + " timed out");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      throw new IOException("interrupted", e);
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(Path.of(cmd.get(0)).getFileName() + " failed (" + p.exitValue()
-          + "): " + out.strip());
-    }
-    return out;
+    return LocalProcesses.run(pb);
+  }
+
+  private static String find(String binary) {
+    return LocalProcesses.find(binary);
   }
 
   private static void env(ProcessBuilder pb, Path dir) {
@@ -181,35 +164,5 @@ public final class PrivateOvsdbServer implements AutoCloseable {
     env.put("OVS_RUNDIR", dir.toString());
     env.put("OVS_LOGDIR", dir.toString());
     env.put("OVS_DBDIR", dir.toString());
-  }
-
-  static String find(String binary) {
-    for (String d : SEARCH) {
-      Path p = Path.of(d, binary);
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
-    }
-    return null;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      // A leftover temp dir is harmless; the process is what must not leak.
-    }
   }
 }

@@ -11,6 +11,7 @@ import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.datamodel.context.ResourceRemoteCommandContext;
 import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.HangarException;
+import dev.hangar.driver.embedded.LocalProcesses;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.orchestrator.ApiCall;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
@@ -27,12 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,7 +111,7 @@ class KvmOverSshTest {
     if (libvirtd != null) {
       libvirtd.close();
     }
-    deleteTree(keys);
+    LocalProcesses.deleteTree(keys);
   }
 
   @BeforeEach
@@ -340,16 +339,5 @@ class KvmOverSshTest {
 
   private static long msSince(long nanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
-  }
-
-  private static void deleteTree(Path root) {
-    if (root == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temp dir left behind is harmless
-    }
   }
 }

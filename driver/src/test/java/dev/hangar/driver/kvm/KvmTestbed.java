@@ -5,6 +5,7 @@ import dev.hangar.datamodel.WireCodec;
 import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.datamodel.context.ResourceRemoteCommandContext;
 import dev.hangar.driver.CloudProviderDriver;
+import dev.hangar.driver.embedded.LocalProcesses;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.ovsdb.OvsdbConnector;
@@ -190,11 +191,7 @@ final class KvmTestbed implements AutoCloseable {
   public void close() {
     provider.close();
     ovsdb.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // temp dir left behind; harmless
-    }
+    LocalProcesses.deleteTree(dir);
   }
 
   /** Time that moves only when waited on. */

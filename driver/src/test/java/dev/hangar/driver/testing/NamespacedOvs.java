@@ -1,6 +1,7 @@
 package dev.hangar.driver.testing;
 
 import dev.hangar.driver.testing.RealLibvirtd.ExecResult;
+import dev.hangar.driver.embedded.LocalProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it kills everything in its namespace).
  */
 public final class NamespacedOvs implements AutoCloseable {
-  private static final List<String> SEARCH = List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin",
-      "/usr/local/bin");
   private static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
   private static final Duration START = Duration.ofSeconds(30);
   private static final Duration VSCTL = Duration.ofSeconds(60);
@@ -55,7 +54,7 @@ public final class NamespacedOvs implements AutoCloseable {
     List<String> missing = new ArrayList<>();
     for (String b : List.of("ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-vswitchd",
         "ovs-appctl")) {
-      if (find(b) == null) {
+      if (LocalProcesses.find(b) == null) {
         missing.add(b);
       }
     }
@@ -79,16 +78,16 @@ public final class NamespacedOvs implements AutoCloseable {
     NamespacedOvs ovs = null;
     try {
       Path db = dir.resolve("conf.db");
-      run(dir, Duration.ofSeconds(30), find("ovsdb-tool"), "create", db.toString(),
+      run(dir, Duration.ofSeconds(30), LocalProcesses.find("ovsdb-tool"), "create", db.toString(),
           SCHEMA.toString());
-      Process server = launch(libvirtd, dir, "ovsdb-server", find("ovsdb-server"),
+      Process server = launch(libvirtd, dir, "ovsdb-server", LocalProcesses.find("ovsdb-server"),
           db.toString(), "--remote=punix:" + dir.resolve("db.sock"),
           "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
           "--log-file=" + dir.resolve("ovsdb-server.log"));
       ovs = new NamespacedOvs(dir, bridge, server);
       awaitFile(server, dir.resolve("db.sock"), "ovsdb-server", dir);
       ovs.vsctl("--no-wait", "init");
-      ovs.vswitchd = launch(libvirtd, dir, "ovs-vswitchd", find("ovs-vswitchd"),
+      ovs.vswitchd = launch(libvirtd, dir, "ovs-vswitchd", LocalProcesses.find("ovs-vswitchd"),
           "unix:" + dir.resolve("db.sock"), "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"),
           "--log-file=" + dir.resolve("ovs-vswitchd.log"));
       awaitFile(ovs.vswitchd, dir.resolve("ovs-vswitchd.ctl"), "ovs-vswitchd", dir);
@@ -104,7 +103,7 @@ public final class NamespacedOvs implements AutoCloseable {
       if (ovs != null) {
         ovs.close();
       } else {
-        RealLibvirtd.deleteTree(dir);
+        LocalProcesses.deleteTree(dir);
       }
       throw e;
     }
@@ -140,7 +139,7 @@ public final class NamespacedOvs implements AutoCloseable {
    * {@code --no-wait} among the arguments it waits for vswitchd to apply the change.
    */
   public String vsctl(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(find("ovs-vsctl"), "--db=" + unixRemote(),
+    List<String> cmd = new ArrayList<>(List.of(LocalProcesses.find("ovs-vsctl"), "--db=" + unixRemote(),
         "--timeout=" + VSCTL.toSeconds()));
     cmd.addAll(List.of(args));
     return run(dir, VSCTL.plusSeconds(10), cmd.toArray(String[]::new));
@@ -159,7 +158,7 @@ public final class NamespacedOvs implements AutoCloseable {
 
   /** Runs {@code ovs-appctl -t ovs-vswitchd …} (e.g. {@code fdb/show br-int}). */
   public String appctl(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(find("ovs-appctl"), "-t",
+    List<String> cmd = new ArrayList<>(List.of(LocalProcesses.find("ovs-appctl"), "-t",
         dir.resolve("ovs-vswitchd.ctl").toString(), "--timeout=30"));
     cmd.addAll(List.of(args));
     return run(dir, Duration.ofSeconds(40), cmd.toArray(String[]::new));
@@ -188,7 +187,7 @@ public final class NamespacedOvs implements AutoCloseable {
       stop(vswitchd);
     }
     stop(ovsdb);
-    RealLibvirtd.deleteTree(dir);
+    LocalProcesses.deleteTree(dir);
   }
 
   // --- helpers -----------------------------------------------------------------------------
@@ -276,15 +275,5 @@ public final class NamespacedOvs implements AutoCloseable {
     } catch (IOException e) {
       return "";
     }
-  }
-
-  private static String find(String binary) {
-    for (String d : SEARCH) {
-      Path p = Path.of(d, binary);
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
-    }
-    return null;
   }
 }

@@ -1,20 +1,17 @@
 package dev.hangar.driver.testing;
 
+import dev.hangar.driver.embedded.LocalProcesses;
 import dev.hangar.driver.ovsdb.SshTarget;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -95,15 +92,15 @@ public final class PrivateSshd implements AutoCloseable {
       Files.createDirectories(dir.resolve("home"));
       // sshd's privilege separation directory; sshd refuses to start without it.
       Files.createDirectories(Path.of("/run/sshd"));
-      run(List.of(KEYGEN.toString(), "-q", "-t", "ed25519", "-N", "", "-C", "hangar-test-host",
-          "-f", dir.resolve("host_ed25519").toString()));
+      LocalProcesses.run(new ProcessBuilder(KEYGEN.toString(), "-q", "-t", "ed25519", "-N", "",
+          "-C", "hangar-test-host", "-f", dir.resolve("host_ed25519").toString()));
       List<String> keygen = new ArrayList<>(List.of(KEYGEN.toString(), "-q", "-N", "", "-C",
           "hangar-test-client", "-f", dir.resolve("client_key").toString()));
       keygen.addAll(keyType.args);
-      run(keygen);
+      LocalProcesses.run(new ProcessBuilder(keygen));
       Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
       String user = System.getProperty("user.name");
-      int port = freePort();
+      int port = LocalProcesses.freeLoopbackPort();
       Path config = dir.resolve("sshd_config");
       Files.writeString(config, config(dir, port, password != null));
       List<String> cmd = new ArrayList<>();
@@ -124,7 +121,7 @@ public final class PrivateSshd implements AutoCloseable {
       if (p != null) {
         stop(p);
       }
-      deleteTree(dir);
+      LocalProcesses.deleteTree(dir);
       throw e;
     }
   }
@@ -190,7 +187,7 @@ public final class PrivateSshd implements AutoCloseable {
   @Override
   public void close() {
     stop(process);
-    deleteTree(dir);
+    LocalProcesses.deleteTree(dir);
   }
 
   private static String config(Path dir, int port, boolean passwords) {
@@ -217,8 +214,8 @@ public final class PrivateSshd implements AutoCloseable {
   private static Path shadowWith(Path dir, String user, String password) throws IOException {
     String salt = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
     // perl-base is Essential on Debian; its crypt() is libc's, which knows SHA-512 ($6$).
-    String hash = run(List.of("perl", "-e", "print crypt($ARGV[0], '$6$' . $ARGV[1] . '$')",
-        password, salt)).strip();
+    String hash = LocalProcesses.run(new ProcessBuilder("perl", "-e",
+        "print crypt($ARGV[0], '$6$' . $ARGV[1] . '$')", password, salt)).strip();
     List<String> out = new ArrayList<>();
     boolean found = false;
     for (String line : Files.readAllLines(Path.of("/etc/shadow"))) {
@@ -278,45 +275,5 @@ public final class PrivateSshd implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     children.forEach(ProcessHandle::destroyForcibly);
-  }
-
-  private static String run(List<String> cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(cmd.get(0) + " timed out");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      throw new IOException("interrupted", e);
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(Path.of(cmd.get(0)).getFileName() + " failed (" + p.exitValue()
-          + "): " + out.strip());
-    }
-    return out;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      // A leftover temp dir is harmless; the process is what must not leak.
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.hangar.driver.testing;
 
 import dev.hangar.driver.embedded.LibvirtProbe;
+import dev.hangar.driver.embedded.LocalProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -221,7 +221,7 @@ public final class RealLibvirtd implements AutoCloseable {
       }
       stopAll(netns, virtlogd, libvirtd);
       deleteNetns(netns);
-      deleteTree(dir);
+      LocalProcesses.deleteTree(dir);
       throw new IOException(message, e);
     }
   }
@@ -357,7 +357,7 @@ public final class RealLibvirtd implements AutoCloseable {
     closeQuietly(connection);
     stopAll(netns, virtlogd, libvirtd);
     deleteNetns(netns);
-    deleteTree(dir);
+    LocalProcesses.deleteTree(dir);
   }
 
   private static void destroyDomains(Connect conn) throws LibvirtException {
@@ -663,23 +663,6 @@ public final class RealLibvirtd implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
-    }
-  }
-
-  static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      // A leftover temp dir is harmless; the processes are what must not leak.
     }
   }
 
