@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 public final class ReadmeTables {
   public static final String PROVIDER = "provider-attributes";
   public static final String PATHS = "deployment-paths";
+  public static final String COMMANDS = "commands";
 
   private ReadmeTables() {}
 
@@ -64,10 +65,26 @@ public final class ReadmeTables {
     return md.append(table).toString();
   }
 
+  /** The command list as drivermetadata.xml gives it to the platform. */
+  public static String commands() {
+    StringBuilder md = new StringBuilder("| command | shown as | category | tags | cancellable |\n"
+        + "|---|---|---|---|---|\n");
+    for (List<DriverMetadata.Entry> entries : DriverMetadata.layout().values()) {
+      for (DriverMetadata.Entry e : entries) {
+        md.append("| `").append(e.command().standardName()).append("` | ")
+            .append(cell(e.displayName())).append(" | ").append(cell(e.category()))
+            .append(" | `").append(e.tags()).append("` | ")
+            .append(e.cancellable() ? "yes" : "").append(" |\n");
+      }
+    }
+    return md.toString();
+  }
+
   /** {@code readme} with each generated block replaced by its current text. */
   public static String apply(String readme) {
     String out = replace(readme, PROVIDER, providerAttributes());
-    return replace(out, PATHS, deploymentPaths());
+    out = replace(out, PATHS, deploymentPaths());
+    return replace(out, COMMANDS, commands());
   }
 
   private static String replace(String readme, String block, String body) {
