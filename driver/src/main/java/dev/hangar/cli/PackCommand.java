@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -70,15 +71,18 @@ final class PackCommand implements Callable<Integer> {
 
   /** The jar this CLI runs from (bin/hangar runs driver/target/hangar.jar), else that path. */
   private static Path defaultJar(Path home) {
-    try {
-      Path self = Path.of(PackCommand.class.getProtectionDomain().getCodeSource().getLocation()
-          .toURI());
-      if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
-        return self;
+    CodeSource source = PackCommand.class.getProtectionDomain().getCodeSource();
+    if (source != null && source.getLocation() != null) {
+      try {
+        Path self = Path.of(source.getLocation().toURI());
+        if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
+          return self;
+        }
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        // Not a file URI: fall back to the build output below.
       }
-    } catch (URISyntaxException | SecurityException | NullPointerException e) {
-      // No usable code source (e.g. classes on a test classpath): fall back to the build output.
     }
+    // Classes run from a directory (tests, an IDE): the jar bin/hangar builds.
     return home.resolve("driver").resolve("target").resolve("hangar.jar");
   }
 }
