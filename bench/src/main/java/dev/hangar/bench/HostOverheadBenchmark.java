@@ -21,6 +21,9 @@ import dev.hangar.host.HostPort;
 import dev.hangar.host.SandboxHost;
 import dev.hangar.proto.v1.CloudProviderGrpc;
 import dev.hangar.proto.v1.ResourceCommandRequest;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,7 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the sandbox host adds to a command (DESIGN's budget: under 1 ms at p50): GetVmDetails of
  * one VM on the KVM backend (libvirt {@code test:///default}, a private ovsdb-server) called
  * in-process on the driver ({@code inProcess*}, the baseline) and through the host over gRPC on
- * loopback, with the bearer token ({@code host*}), with 1 and 64 calls in flight. Sample time:
+ * loopback, with the bearer token ({@code host*}), with 1 and 64 calls in flight; and a health
+ * check through the same channel and server ({@code healthCheck1}), the floor any gRPC call on
+ * loopback pays on this machine, which shows how much of the added time is the transport and
+ * how much the host's own work (the hop to the command pool, the context). Sample time:
  * JMH prints p50 and p99 per benchmark; calls/s = threads / mean. The host's per-command log line
  * is off (HANGAR_LOG_LEVEL=WARN), or 64 threads would measure the console.
  */
@@ -66,6 +72,7 @@ public class HostOverheadBenchmark {
   private ResourceCommandContext context;
   private String details;
   private ResourceCommandRequest detailsCall;
+  private HealthGrpc.HealthBlockingStub health;
 
   @Setup(Level.Trial)
   public void start() throws Exception {
@@ -86,6 +93,8 @@ public class HostOverheadBenchmark {
     host = SandboxHost.start(HostConfig.of(new HostPort("127.0.0.1", 0), token), backends);
     client = HostClient.connect(host.address(), token, ClientTls.PLAINTEXT);
     stub = client.stub();
+    health = HealthGrpc.newBlockingStub(stub.getChannel())
+        .withCallCredentials(token.credentials());
     detailsCall = ResourceCommandRequest.newBuilder().setContext(ContextMessages.fromJson(
         contextJson, dev.hangar.proto.v1.ResourceCommandContext.newBuilder(), "context"))
         .setRequestJson(details).build();
@@ -114,6 +123,16 @@ public class HostOverheadBenchmark {
   @Threads(1)
   public String host1() {
     return stub.getVmDetails(detailsCall).getResponseJson();
+  }
+
+  /**
+   * The floor under {@code host1}: a health check through the same channel, token and server,
+   * answered on the transport's thread: what a gRPC call on loopback costs here at all.
+   */
+  @Benchmark
+  @Threads(1)
+  public HealthCheckResponse healthCheck1() {
+    return health.check(HealthCheckRequest.getDefaultInstance());
   }
 
   @Benchmark
