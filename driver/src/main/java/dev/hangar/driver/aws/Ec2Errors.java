@@ -48,8 +48,10 @@ final class Ec2Errors {
     String code = code(e);
     if (e instanceof Ec2Exception ee) {
       String msg = ee.awsErrorDetails() == null ? "" : trim(ee.awsErrorDetails().errorMessage());
-      String detail = code + (msg.isEmpty() ? "" : ": " + msg);
-      if (AUTH.contains(code)) {
+      String detail = (code.isEmpty() ? "HTTP " + ee.statusCode() : code)
+          + (msg.isEmpty() ? "" : ": " + msg);
+      // A 401 may reach the SDK without its body (the JDK client hides it): still refused keys.
+      if (AUTH.contains(code) || code.isEmpty() && ee.statusCode() == 401) {
         return new ClientException(what + ": EC2 refused the credentials (" + detail
             + "); check attributes 'AWS Access Key ID' and 'AWS Secret Access Key'");
       }

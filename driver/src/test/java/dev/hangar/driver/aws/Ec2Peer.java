@@ -85,6 +85,14 @@ public final class Ec2Peer implements AutoCloseable {
     }
   }
 
+  /** Every request of {@code action} gets an EC2 error (a fault that never clears). */
+  void failAlways(String action, int status, String code, String message) {
+    wm.stubFor(post(urlEqualTo("/")).atPriority(1)
+        .withRequestBody(matching(bodyOf(action)))
+        .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "text/xml")
+            .withBody(Ec2Xml.error(code, message))));
+  }
+
   /**
    * After the next {@code trigger} (answered by the model), the first request of
    * {@code action} whose body matches {@code bodyRegex} gets the error: EC2's eventual
