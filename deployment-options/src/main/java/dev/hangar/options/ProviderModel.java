@@ -38,9 +38,20 @@ public final class ProviderModel {
   public static final AttributeSpec SSH_PASSWORD = AttributeSpec.password("SSH Password",
       "The password for SSH to remote hypervisors, when no key is set.");
 
+  public static final AttributeSpec AWS_ACCESS_KEY_ID = AttributeSpec.string("AWS Access Key ID",
+      "", "The access key id of the AWS credentials (empty: the host's own AWS credentials).");
+  public static final AttributeSpec AWS_SECRET_ACCESS_KEY = AttributeSpec.password(
+      "AWS Secret Access Key", "The secret access key of the AWS credentials.");
+  public static final AttributeSpec INSTANCE_TYPE = AttributeSpec.string("Instance Type",
+      "t3.micro", "The EC2 instance type of apps whose deployment path sets none.");
+  public static final AttributeSpec ENDPOINT = AttributeSpec.string("Endpoint", "",
+      "An EC2 endpoint URL to use instead of AWS's own for the region (EC2-compatible clouds,"
+          + " tests); empty for AWS.");
+
   private static final List<AttributeSpec> ALL = List.of(CLOUD_TYPE, NETWORKING_TYPE, REGION,
       NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, STORAGE_POOL,
-      MANAGEMENT_NETWORK, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD);
+      MANAGEMENT_NETWORK, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD, AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT);
 
   private ProviderModel() {}
 

@@ -11,11 +11,7 @@ import java.util.Optional;
  */
 public final class PlatformAttributes {
   private static final Map<String, String> REASONS = Map.of(
-      "Networks in use", "the platform's subnet allocator keeps sandbox subnets out of these"
-          + " CIDRs",
-      "VLAN Type", "the platform's VLAN allocator draws VLAN or VXLAN ids by it",
-      "Region", "a standard attribute the platform shows with the provider; no backend in this"
-          + " build reads it");
+      "VLAN Type", "the platform's VLAN allocator draws VLAN or VXLAN ids by it");
 
   private PlatformAttributes() {}
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
 import dev.hangar.driver.Command;
+import dev.hangar.driver.aws.Ec2Peer;
 import dev.hangar.testing.Samples;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,18 +18,23 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code hangar call} on every sample, against what is installed: the KVM backend on libvirt's
  * {@code test:///default} with an OVSDB remote that does not exist (so the outcome never depends
- * on the machine), and no AWS backend. Each prints a well-formed response whose every action
- * carries the expected clear error, or (commands without actions) raises with it, or succeeds
- * (removeVlan of a VM that is gone, DeleteInstance of one).
+ * on the machine), and the AWS backend pointed at an empty EC2 peer ({@code --set awsEndpoint}).
+ * Each prints a well-formed response whose every action carries the expected clear error, or
+ * (commands without actions) raises with it, or succeeds (removeVlan of a VM that is gone,
+ * DeleteInstance of one, get_inventory and PrepareSandboxInfra/CleanupSandboxInfra on AWS).
  */
 class SamplesCallTest {
   static final String NO_OVSDB = "unix:/nonexistent/hangar-test/db.sock";
-  static final String NO_AWS = "no backend for Cloud Type 'AWS' is installed";
+  /** The samples' app instance, which the empty EC2 peer does not have. */
+  static final String NO_INSTANCE = "instance i-0123456789abcdef0 of app 'app' no longer exists";
+  static Ec2Peer ec2;
   static final String GONE = "no longer exists on any hypervisor of this provider";
 
   /** A row of samples/README.md's table and what {@code hangar call} answers to it. */
@@ -42,31 +48,42 @@ class SamplesCallTest {
   static final List<Sample> SAMPLES = List.of(
       new Sample("get_inventory", "contexts/kvm-autoload.json", null,
           "attribute 'Storage Pool': storage pool 'default' does not exist on test:///default"),
-      new Sample("get_inventory", "contexts/aws-autoload.json", null, NO_AWS),
+      new Sample("get_inventory", "contexts/aws-autoload.json", null, null),
       new Sample("Deploy", "contexts/kvm-provider.json", "requests/deploy-kvm-template.json",
           "attribute 'Storage Pool': storage pool 'default' does not exist on test:///default"),
       new Sample("Deploy", "contexts/kvm-provider.json", "requests/deploy-kvm-kernel.json",
           "could not create the vNIC ports on bridge br-int of test:///default: cannot reach"
               + " OVSDB at " + NO_OVSDB),
-      new Sample("Deploy", "contexts/aws-provider.json", "requests/deploy-aws-ec2.json", NO_AWS),
+      new Sample("Deploy", "contexts/aws-provider.json", "requests/deploy-aws-ec2.json",
+          "subnet(s) subnet-0a1b2c3d4e5f60718 of the connectSubnet actions do not exist"),
       new Sample("PowerOn", "contexts/kvm-remote-web.json", null, GONE),
       new Sample("PowerOff", "contexts/kvm-remote-db.json", null, GONE),
       new Sample("DeleteInstance", "contexts/kvm-remote-web.json", null, null),
-      new Sample("remote_refresh_ip", "contexts/aws-remote-app.json", null, NO_AWS),
+      new Sample("remote_refresh_ip", "contexts/aws-remote-app.json", null, NO_INSTANCE),
       new Sample("GetVmDetails", "contexts/kvm-provider.json",
           "requests/get-vm-details-kvm.json", GONE),
       new Sample("GetVmDetails", "contexts/aws-provider.json",
-          "requests/get-vm-details-aws.json", NO_AWS),
+          "requests/get-vm-details-aws.json", NO_INSTANCE),
       new Sample("ApplyConnectivityChanges", "contexts/kvm-provider.json",
           "requests/apply-connectivity-setvlan.json", GONE),
       new Sample("ApplyConnectivityChanges", "contexts/kvm-provider.json",
           "requests/apply-connectivity-removevlan.json", null),
       new Sample("PrepareSandboxInfra", "contexts/aws-provider.json",
-          "requests/prepare-sandbox-infra.json", NO_AWS),
+          "requests/prepare-sandbox-infra.json", null),
       new Sample("CleanupSandboxInfra", "contexts/aws-provider.json",
-          "requests/cleanup-sandbox-infra.json", NO_AWS),
+          "requests/cleanup-sandbox-infra.json", null),
       new Sample("SetAppSecurityGroups", "contexts/aws-provider.json",
-          "requests/set-app-security-groups.json", NO_AWS));
+          "requests/set-app-security-groups.json", NO_INSTANCE));
+
+  @BeforeAll
+  static void startEc2Peer() {
+    ec2 = new Ec2Peer("AKIAEXAMPLEEXAMPLE00");
+  }
+
+  @AfterAll
+  static void stopEc2Peer() {
+    ec2.close();
+  }
 
   static Stream<Sample> samples() {
     return SAMPLES.stream();
@@ -76,7 +93,8 @@ class SamplesCallTest {
   @MethodSource("samples")
   void eachSampleAnswersAsTheInstalledBackendsCan(Sample sample) throws Exception {
     List<String> args = new ArrayList<>(List.of("call", sample.command(), "--context",
-        path(sample.context()), "--set", "ovsdbRemote=" + NO_OVSDB));
+        path(sample.context()), "--set", "ovsdbRemote=" + NO_OVSDB, "--set",
+        "awsEndpoint=" + ec2.endpoint()));
     if (sample.request() != null) {
       args.addAll(List.of("--request", path(sample.request())));
     }

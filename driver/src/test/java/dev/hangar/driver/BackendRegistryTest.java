@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hangar.driver.spi.Backend;
+import dev.hangar.driver.aws.AwsBackendProvider;
 import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.driver.spi.CommandScope;
@@ -46,14 +47,18 @@ class BackendRegistryTest {
         getClass().getClassLoader())) {
       BackendRegistry r = BackendRegistry.loadInstalled(loader);
       assertThat(r.forCloudType("OpenStack")).get().isInstanceOf(ListedProvider.class);
-      assertThat(r.forCloudType("AWS")).isEmpty();
+      // The test class path's own listing is seen through the parent loader.
+      assertThat(r.forCloudType("AWS")).get().isInstanceOf(AwsBackendProvider.class);
     }
   }
 
   @Test
-  void theProductionClasspathInstallsTheKvmBackend() {
+  void theProductionClasspathInstallsTheKvmAndAwsBackends() {
     try (BackendRegistry r = BackendRegistry.loadInstalled()) {
-      assertThat(r.providers()).extracting(BackendProvider::cloudType).containsExactly("KVM");
+      assertThat(r.providers()).extracting(BackendProvider::cloudType)
+          .containsExactly("AWS", "KVM");
+      assertThat(r.forCloudType("AWS")).get().extracting(BackendProvider::deploymentPaths)
+          .isEqualTo(Set.of("AWS EC2 Instance"));
       assertThat(r.forCloudType("KVM")).get().extracting(BackendProvider::deploymentPaths)
           .isEqualTo(Set.of("KVM VM From Template", "KVM VM From Kernel"));
     }

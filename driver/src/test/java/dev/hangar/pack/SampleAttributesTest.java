@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +22,6 @@ import org.junit.jupiter.api.Test;
  * deployment attributes in their path's descriptor.
  */
 class SampleAttributesTest {
-  /**
-   * Provider attributes the AWS samples already use and the AWS backend declares when it lands;
-   * skipped only while undeclared, so once declared they are checked like any other.
-   */
-  private static final Set<String> AWS_PENDING = Set.of("AWS Access Key ID",
-      "AWS Secret Access Key", "Instance Type", "Endpoint");
-
   private final ObjectMapper json = new ObjectMapper();
   private final List<String> problems = new ArrayList<>();
   private int providerNames;
@@ -81,7 +73,7 @@ class SampleAttributesTest {
   private void providerAttribute(String where, String name) {
     providerNames++;
     String plain = strip(name, ProviderModel.NAME + ".");
-    if (ProviderModel.attribute(plain).isEmpty() && !AWS_PENDING.contains(plain)) {
+    if (ProviderModel.attribute(plain).isEmpty()) {
       problems.add(where + ": provider attribute '" + name + "' is not declared");
     }
   }

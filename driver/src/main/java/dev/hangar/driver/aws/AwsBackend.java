@@ -1,0 +1,62 @@
+package dev.hangar.driver.aws;
+
+import dev.hangar.datamodel.app.AppSecurityGroups;
+import dev.hangar.datamodel.context.AutoLoadDetails;
+import dev.hangar.datamodel.request.CleanupNetwork;
+import dev.hangar.datamodel.result.ActionResult;
+import dev.hangar.datamodel.result.CleanupNetworkResult;
+import dev.hangar.datamodel.result.SecurityGroupResult;
+import dev.hangar.driver.spi.Backend;
+import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.ComputeService;
+import dev.hangar.driver.spi.L3Fabric;
+import dev.hangar.driver.spi.SandboxInfraRequest;
+import java.util.List;
+import java.util.Optional;
+
+/** The AWS cloud for one command: its EC2 client, closed with the command. */
+final class AwsBackend implements Backend, L3Fabric {
+  private final Ec2Session session;
+  private final AwsCompute compute;
+
+  AwsBackend(Ec2Session session) {
+    this.session = session;
+    this.compute = new AwsCompute(session);
+  }
+
+  @Override
+  public AutoLoadDetails validate() {
+    return new AwsInventory(session).validate();
+  }
+
+  @Override
+  public ComputeService compute() {
+    return compute;
+  }
+
+  @Override
+  public Optional<L3Fabric> l3Fabric() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public List<ActionResult> prepare(SandboxInfraRequest request, CommandScope scope) {
+    return new SandboxNetwork(session).prepare(request, scope);
+  }
+
+  @Override
+  public CleanupNetworkResult cleanup(CleanupNetwork action, CommandScope scope) {
+    return new SandboxCleanup(session).cleanup(action, scope);
+  }
+
+  @Override
+  public List<SecurityGroupResult> setSecurityGroups(List<AppSecurityGroups> apps,
+      CommandScope scope) {
+    return new AppFirewall(session).apply(apps, scope);
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+}

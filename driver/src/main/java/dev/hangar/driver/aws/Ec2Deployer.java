@@ -1,0 +1,247 @@
+package dev.hangar.driver.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.hangar.datamodel.WireCodec;
+import dev.hangar.datamodel.request.Attribute;
+import dev.hangar.datamodel.result.ConnectToSubnetResult;
+import dev.hangar.datamodel.result.DeployAppResult;
+import dev.hangar.driver.BackendException;
+import dev.hangar.driver.ClientException;
+import dev.hangar.driver.HangarException;
+import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.DeployOutcome;
+import dev.hangar.driver.spi.DeployRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
+import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterfaceSpecification;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.ec2.model.Subnet;
+
+/**
+ * Deploy of {@code AWS EC2 Instance}. The tags (sandbox, app, creating actionId, owner,
+ * blueprint) are set by RunInstances itself, so the instance is never untagged; a retried Deploy
+ * finds it by sandbox and actionId (and RunInstances' client token covers the moment before it is
+ * visible). A failure or cancellation after launch releases the Elastic IP and terminates the
+ * instance.
+ */
+final class Ec2Deployer {
+  private final Ec2Session s;
+  private final Instances instances;
+
+  Ec2Deployer(Ec2Session s) {
+    this.s = s;
+    this.instances = new Instances(s);
+  }
+
+  DeployOutcome deploy(DeployRequest request, CommandScope scope) {
+    String sandbox = scope.reservationId();
+    if (sandbox.isEmpty()) {
+      throw new ClientException("Deploy needs the reservation id of the sandbox");
+    }
+    DeployPlan plan = DeployPlan.of(request, s.settings());
+    Rollback rollback = new Rollback();
+    try {
+      Optional<Instance> earlier = instances.find("find the instance of action "
+          + plan.actionId(), Tags.sandbox(sandbox), Tags.tag(Tags.ACTION, plan.actionId()))
+          .stream().filter(i -> i.state().name() != InstanceStateName.SHUTTING_DOWN).findFirst();
+      String id;
+      String info;
+      if (earlier.isPresent()) {
+        id = earlier.get().instanceId();
+        info = "found instance " + id + " that an earlier attempt of this Deploy launched";
+      } else {
+        id = launch(plan, sandbox, scope);
+        info = "launched instance " + id;
+      }
+      rollback.push("terminate instance " + id, () -> s.delete("terminate instance " + id,
+          () -> s.ec2().terminateInstances(q -> q.instanceIds(id))));
+      scope.progress("waiting for instance " + id + " (" + plan.vmName() + ") to run");
+      Instance running = instances.await(id, InstanceStateName.RUNNING, false,
+          s.timeouts().running(), scope).orElseThrow();
+      if (plan.needsElasticIp()) {
+        new ElasticIps(s).attach(running, sandbox, plan.actionId(), rollback, scope);
+      }
+      Instance ready = plan.waitForIp() ? awaitAddresses(running, plan, scope)
+          : instances.get(id).orElse(running);
+      rollback.commit();
+      return outcome(ready, plan, info);
+    } catch (RuntimeException e) {
+      String undo = rollback.undo();
+      if (undo.isEmpty()) {
+        throw e;
+      }
+      String m = (e instanceof HangarException ? e.getMessage()
+          : "internal error (" + e.getClass().getSimpleName() + ")") + "; " + undo;
+      throw BackendException.failed(m, e);
+    }
+  }
+
+  private String launch(DeployPlan plan, String sandbox, CommandScope scope) {
+    List<Subnet> subnets = subnets(plan);
+    String vpcId = subnets.get(0).vpcId();
+    if (subnets.stream().anyMatch(x -> !vpcId.equals(x.vpcId()))) {
+      throw new ClientException("the connectSubnet subnets are in different VPCs; an instance"
+          + " can only join subnets of one VPC");
+    }
+    List<SecurityGroup> groups = s.call("find the sandbox security group", () -> s.ec2()
+        .describeSecurityGroups(q -> q.filters(Tags.sandbox(sandbox),
+            Tags.role(Tags.ROLE_SANDBOX_SG), Tags.filter("vpc-id", vpcId))).securityGroups());
+    if (groups.isEmpty()) {
+      throw new ClientException("VPC " + vpcId + " has no security group of sandbox " + sandbox
+          + "; run PrepareSandboxInfra first");
+    }
+    String sg = groups.get(0).groupId();
+    var key = new SandboxKeys(s).find(sandbox);
+    List<InstanceNetworkInterfaceSpecification> nics = new ArrayList<>();
+    for (int i = 0; i < plan.nics().size(); i++) {
+      DeployPlan.Nic n = plan.nics().get(i);
+      InstanceNetworkInterfaceSpecification.Builder b = InstanceNetworkInterfaceSpecification
+          .builder().deviceIndex(i).subnetId(n.subnetId()).groups(sg).deleteOnTermination(true);
+      if (!n.privateIp().isEmpty()) {
+        b.privateIpAddress(n.privateIp());
+      }
+      if (i == 0 && plan.publicIp() == DeployPlan.PublicIp.AUTO && plan.nics().size() == 1) {
+        b.associatePublicIpAddress(true);
+      }
+      nics.add(b.build());
+    }
+    Map<String, String> tags = new LinkedHashMap<>(plan.customTags());
+    tags.putAll(Tags.of(sandbox, Tags.ROLE_INSTANCE, plan.vmName(), Map.of(
+        Tags.APP, plan.appName(), Tags.ACTION, plan.actionId(),
+        Tags.OWNER, owner(scope), Tags.BLUEPRINT, blueprint(scope))));
+    RunInstancesRequest.Builder run = RunInstancesRequest.builder()
+        .imageId(plan.ami()).instanceType(plan.instanceType()).minCount(1).maxCount(1)
+        .networkInterfaces(nics)
+        .clientToken(DeployPlan.sha256(sandbox + "/" + plan.actionId()).substring(0, 64))
+        .tagSpecifications(Tags.spec(ResourceType.INSTANCE, tags),
+            Tags.spec(ResourceType.VOLUME, tags), Tags.spec(ResourceType.NETWORK_INTERFACE, tags));
+    if (key != null) {
+      run.keyName(key.keyName());
+    }
+    if (!plan.userData().isEmpty()) {
+      run.userData(Base64.getEncoder().encodeToString(
+          plan.userData().getBytes(StandardCharsets.UTF_8)));
+    }
+    scope.checkCancelled("launching " + plan.vmName());
+    scope.progress("launching " + plan.vmName() + " (" + plan.ami() + ", "
+        + plan.instanceType() + ")");
+    Instance made = runInstances(run, plan);
+    if (made.state() != null && (made.state().name() == InstanceStateName.TERMINATED
+        || made.state().name() == InstanceStateName.SHUTTING_DOWN)) {
+      // The client token named an instance an earlier, rolled-back attempt launched: launch anew.
+      made = runInstances(run.clientToken(UUID.randomUUID().toString()), plan);
+    }
+    return made.instanceId();
+  }
+
+  private Instance runInstances(RunInstancesRequest.Builder run, DeployPlan plan) {
+    RunInstancesRequest request = run.build();
+    return s.call("launch " + plan.vmName(), () -> s.ec2().runInstances(request))
+        .instances().get(0);
+  }
+
+  private List<Subnet> subnets(DeployPlan plan) {
+    List<String> ids = plan.nics().stream().map(DeployPlan.Nic::subnetId).distinct().toList();
+    try {
+      List<Subnet> found = s.ec2().describeSubnets(q -> q.subnetIds(ids)).subnets();
+      if (found.size() == ids.size()) {
+        return found;
+      }
+    } catch (SdkException e) {
+      if (!Ec2Errors.notFound(e)) {
+        throw Ec2Errors.wrap("read subnets " + String.join(", ", ids), e, s.settings());
+      }
+    }
+    throw new ClientException("subnet(s) " + String.join(", ", ids) + " of the connectSubnet"
+        + " actions do not exist; were they prepared by PrepareSandboxInfra?");
+  }
+
+  /** Polls until device 0 has a private address matching IP Regex (and a public one if asked). */
+  private Instance awaitAddresses(Instance first, DeployPlan plan, CommandScope scope) {
+    long deadline = s.deadline(plan.ipTimeout());
+    Instance i = first;
+    while (true) {
+      var a = InstanceDetails.addresses(i);
+      boolean privateOk = !a.privateIp().isEmpty() && (plan.ipRegex() == null
+          || plan.ipRegex().matcher(a.privateIp()).find());
+      if (privateOk && (!plan.wantsPublicIp() || !a.publicIp().isEmpty())) {
+        return i;
+      }
+      if (s.now() >= deadline) {
+        throw new BackendException("instance " + i.instanceId() + " had no "
+            + (privateOk ? "public address" : "private address matching IP Regex") + " after "
+            + plan.ipTimeout().toSeconds() + " s (Refresh IP Timeout); set 'Wait for IP' to"
+            + " False to deploy without waiting", true, false, null);
+      }
+      s.pause(scope, "the address of " + i.instanceId());
+      String id = i.instanceId();
+      i = instances.get(id).orElseThrow(() -> BackendException.failed("instance " + id
+          + " disappeared while waiting for its address", null));
+    }
+  }
+
+  private DeployOutcome outcome(Instance i, DeployPlan plan, String info) {
+    var a = InstanceDetails.addresses(i);
+    List<Attribute> attributes = a.publicIp().isEmpty() ? List.of()
+        : List.of(new Attribute("Public IP", a.publicIp()));
+    Map<String, Object> additional = new LinkedHashMap<>();
+    additional.put("Region", s.settings().region());
+    additional.put("VPC ID", i.vpcId() == null ? "" : i.vpcId());
+    DeployAppResult deployed = new DeployAppResult(plan.actionId(), true, info, "",
+        i.instanceId(), plan.vmName(), a.privateIp(), attributes, additional,
+        InstanceDetails.of(i, plan.appName()));
+    List<InstanceNetworkInterface> nics = InstanceDetails.ordered(i);
+    List<ConnectToSubnetResult> results = new ArrayList<>();
+    for (int n = 0; n < plan.nics().size(); n++) {
+      DeployPlan.Nic nic = plan.nics().get(n);
+      InstanceNetworkInterface eni = n < nics.size() ? nics.get(n) : null;
+      results.add(eni == null
+          ? new ConnectToSubnetResult(nic.action().actionId(), false, "",
+              "instance " + i.instanceId() + " has no network interface " + n, "")
+          : new ConnectToSubnetResult(nic.action().actionId(), true, "", "",
+              interfaceJson(eni, n)));
+    }
+    return new DeployOutcome(deployed, results);
+  }
+
+  /** The ConnectToSubnet {@code interface}: the ENI as the AWS shell describes it. */
+  private static String interfaceJson(InstanceNetworkInterface eni, int device) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("interface_id", eni.networkInterfaceId());
+    m.put("IP", eni.privateIpAddress() == null ? "" : eni.privateIpAddress());
+    String publicIp = InstanceDetails.publicIp(eni);
+    m.put("Public IP", publicIp);
+    // Amazon owns the addresses it hands out on launch; an Elastic IP is the account's own.
+    m.put("Elastic IP", eni.association() != null && eni.association().ipOwnerId() != null
+        && !"amazon".equals(eni.association().ipOwnerId()));
+    m.put("MAC Address", eni.macAddress() == null ? "" : eni.macAddress());
+    m.put("Device Index", device);
+    try {
+      return WireCodec.standard().mapper().writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String owner(CommandScope scope) {
+    String o = scope.sandbox() == null ? null : scope.sandbox().ownerUser();
+    return o == null ? "" : o;
+  }
+
+  private static String blueprint(CommandScope scope) {
+    String b = scope.sandbox() == null ? null : scope.sandbox().environmentName();
+    return b == null ? "" : b.length() > 256 ? b.substring(0, 256) : b;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.hangar.driver.aws;
+
+import dev.hangar.driver.BackendException;
+import dev.hangar.driver.CommandCancelledException;
+import dev.hangar.driver.spi.CommandScope;
+import java.time.Duration;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * The EC2 client of one command with the helpers every step needs: calls whose failures become
+ * Hangar errors, deletes that treat "already gone" as success, deletes retried while EC2 still
+ * sees a dependency, and cancellable sleeps on the test-controllable clock.
+ */
+final class Ec2Session implements AutoCloseable {
+  private final Ec2Client ec2;
+  private final AwsSettings settings;
+  private final AwsTimeouts timeouts;
+
+  Ec2Session(Ec2Client ec2, AwsSettings settings, AwsTimeouts timeouts) {
+    this.ec2 = ec2;
+    this.settings = settings;
+    this.timeouts = timeouts;
+  }
+
+  Ec2Client ec2() {
+    return ec2;
+  }
+
+  AwsSettings settings() {
+    return settings;
+  }
+
+  AwsTimeouts timeouts() {
+    return timeouts;
+  }
+
+  /** Runs one EC2 call; {@code what} names it in the error. */
+  <T> T call(String what, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (SdkException e) {
+      throw Ec2Errors.wrap(what, e, settings);
+    }
+  }
+
+  void run(String what, Runnable call) {
+    call(what, () -> {
+      call.run();
+      return null;
+    });
+  }
+
+  /** A delete; an object already gone is success. Returns false when it was already gone. */
+  boolean delete(String what, Runnable call) {
+    try {
+      call.run();
+      return true;
+    } catch (SdkException e) {
+      if (Ec2Errors.notFound(e)) {
+        return false;
+      }
+      throw Ec2Errors.wrap(what, e, settings);
+    }
+  }
+
+  /**
+   * A delete retried while EC2 says the object is still in use (DependencyViolation: an ENI of a
+   * terminated instance lingers for a while) until {@code deadline}. Returns false when the
+   * object was already gone.
+   */
+  boolean deleteWhenFree(String what, Runnable call, long deadline, CommandScope scope) {
+    while (true) {
+      try {
+        call.run();
+        return true;
+      } catch (SdkException e) {
+        if (Ec2Errors.notFound(e)) {
+          return false;
+        }
+        if (!Ec2Errors.inUse(e) || now() >= deadline) {
+          throw Ec2Errors.wrap(what, e, settings);
+        }
+        pause(scope, what);
+      }
+    }
+  }
+
+  long now() {
+    return timeouts.sleeper().nanoTime();
+  }
+
+  long deadline(Duration bound) {
+    return now() + bound.toNanos();
+  }
+
+  /** Waits one poll interval; cancellation ends the wait. */
+  void pause(CommandScope scope, String waitingFor) {
+    scope.checkCancelled(waitingFor);
+    try {
+      timeouts.sleeper().sleep(timeouts.poll());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandCancelledException("interrupted while waiting: " + waitingFor);
+    }
+  }
+
+  /** The error of a wait that ran out of time. */
+  static BackendException timedOut(String what, Duration bound, String last) {
+    return new BackendException(what + " did not happen within " + bound.toSeconds() + " s"
+        + (last.isEmpty() ? "" : " (last seen: " + last + ")"), true, false, null);
+  }
+
+  @Override
+  public void close() {
+    ec2.close();
+  }
+}

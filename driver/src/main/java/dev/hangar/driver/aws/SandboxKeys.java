@@ -1,0 +1,70 @@
+package dev.hangar.driver.aws;
+
+import dev.hangar.datamodel.result.CreateKeysResult;
+import dev.hangar.driver.ClientException;
+import dev.hangar.driver.spi.CommandScope;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ec2.model.KeyFormat;
+import software.amazon.awssdk.services.ec2.model.KeyPairInfo;
+import software.amazon.awssdk.services.ec2.model.KeyType;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+/**
+ * The sandbox's EC2 key pair. EC2 returns a private key only when it creates the pair, so a
+ * second Prepare replaces a pair no instance uses yet (the platform then keeps the new key);
+ * once instances use it, it cannot be replaced and the second Prepare says so.
+ */
+final class SandboxKeys {
+  private final Ec2Session s;
+
+  SandboxKeys(Ec2Session s) {
+    this.s = s;
+  }
+
+  /** The key pair's name for a sandbox: {@code hangar-<reservation id>}. */
+  static String keyName(String sandbox) {
+    return "hangar-" + safe(sandbox);
+  }
+
+  /** The sandbox id reduced to characters every EC2 name accepts. */
+  static String safe(String sandbox) {
+    String v = sandbox.replaceAll("[^A-Za-z0-9._-]", "-");
+    return v.length() > 200 ? v.substring(0, 200) : v;
+  }
+
+  /** The sandbox's key pair, or null. */
+  KeyPairInfo find(String sandbox) {
+    List<KeyPairInfo> found = s.call("find the sandbox key pair", () -> s.ec2()
+        .describeKeyPairs(q -> q.filters(Tags.sandbox(sandbox), Tags.role(Tags.ROLE_KEY)))
+        .keyPairs());
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  CreateKeysResult create(String actionId, String sandbox, CommandScope scope) {
+    String name = keyName(sandbox);
+    KeyPairInfo existing = find(sandbox);
+    String info = "created key pair " + name;
+    if (existing != null) {
+      boolean used = s.call("find instances using key pair " + name, () -> s.ec2()
+          .describeInstances(q -> q.filters(Tags.sandbox(sandbox),
+              Tags.filter("key-name", existing.keyName()),
+              Tags.filter("instance-state-name", "pending", "running", "stopping", "stopped")))
+          .reservations().stream().anyMatch(r -> !r.instances().isEmpty()));
+      if (used) {
+        throw new ClientException("key pair " + existing.keyName() + " of this sandbox is"
+            + " already used by its instances; its private key was returned by the first"
+            + " PrepareSandboxInfra and EC2 cannot return it again");
+      }
+      s.delete("replace key pair " + existing.keyName(), () -> s.ec2().deleteKeyPair(q -> q
+          .keyPairId(existing.keyPairId())));
+      info = "replaced key pair " + name + " (EC2 shows a private key only when it makes one)";
+    }
+    Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_KEY, name, Map.of());
+    String material = s.call("create key pair " + name, () -> s.ec2().createKeyPair(q -> q
+        .keyName(name).keyType(KeyType.RSA).keyFormat(KeyFormat.PEM)
+        .tagSpecifications(Tags.spec(ResourceType.KEY_PAIR, tags))).keyMaterial());
+    scope.addSecret(material);
+    return new CreateKeysResult(actionId, true, info, "", material);
+  }
+}
