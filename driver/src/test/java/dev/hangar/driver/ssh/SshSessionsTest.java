@@ -112,7 +112,7 @@ class SshSessionsTest {
     }
     sessions.close();
     assertThat(tunnel.isOpen()).isFalse();
-    assertThat(LoopbackPorts.listens(tunnel.localPort())).as("the tunnel's port listens")
+    assertThat(LoopbackPorts.listensHere(tunnel.localPort())).as("the tunnel's port listens")
         .isFalse();
     assertThatThrownBy(() -> sessions.exec(sshd.target(), "true", TIMEOUT))
         .isInstanceOf(IllegalStateException.class);

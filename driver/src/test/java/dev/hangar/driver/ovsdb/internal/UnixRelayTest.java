@@ -74,7 +74,7 @@ class UnixRelayTest {
       assertThat(client.getInputStream().read()).as("closing ends relayed connections")
           .isEqualTo(-1);
     }
-    assertThat(LoopbackPorts.listens(port)).as("the relay's port still listens").isFalse();
+    assertThat(LoopbackPorts.listensHere(port)).as("the relay's port still listens").isFalse();
   }
 
   @Test
