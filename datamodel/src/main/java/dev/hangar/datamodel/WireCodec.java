@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.datamodel.app.AppSecurityGroups;
 import dev.hangar.datamodel.app.GetVmDetailsRequest;
+import dev.hangar.datamodel.internal.ActionDeserializer;
 import dev.hangar.datamodel.request.Action;
 import dev.hangar.datamodel.request.DriverRequest;
 import dev.hangar.datamodel.result.DriverResponse;
@@ -63,9 +64,17 @@ public final class WireCodec {
     }
     List<Action> out = new ArrayList<>(actions.size());
     for (JsonNode action : actions) {
-      out.add(convert(action, Action.class, "action"));
+      out.add(action(action));
     }
     return new DriverRequest(out);
+  }
+
+  private Action action(JsonNode node) {
+    try {
+      return ActionDeserializer.fromTree(node, mapper::treeToValue);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new MalformedRequestException("action: " + safeMessage(e));
+    }
   }
 
   public String writeDriverRequest(DriverRequest request) {
@@ -76,9 +85,7 @@ public final class WireCodec {
 
   /** Writes {@code {"driverResponse":{"actionResults":[...]}}}. */
   public String writeDriverResponse(DriverResponse response) {
-    ObjectNode root = mapper.createObjectNode();
-    root.set("driverResponse", mapper.valueToTree(response));
-    return write(root);
+    return write(java.util.Collections.singletonMap("driverResponse", response));
   }
 
   public DriverResponse readDriverResponse(String json) {

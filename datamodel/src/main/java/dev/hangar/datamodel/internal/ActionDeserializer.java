@@ -39,9 +39,22 @@ public final class ActionDeserializer extends JsonDeserializer<Action> {
     return new java.util.TreeSet<>(TYPES.keySet());
   }
 
+  /** Binds an action's JSON tree to the class of its type. */
+  @FunctionalInterface
+  public interface TreeBinder {
+    <T> T bind(JsonNode node, Class<T> type) throws IOException;
+  }
+
   @Override
   public Action deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-    JsonNode node = ctxt.readTree(p);
+    return fromTree(ctxt.readTree(p), ctxt::readTreeAsValue);
+  }
+
+  /**
+   * The action an already parsed tree holds. A request is read as a tree first (to check its
+   * envelope), so binding each action from that tree saves building the tree a second time.
+   */
+  public static Action fromTree(JsonNode node, TreeBinder binder) throws IOException {
     if (!node.isObject()) {
       return new UnrecognizedAction(null, null, "an action must be a JSON object", node);
     }
@@ -61,7 +74,7 @@ public final class ActionDeserializer extends JsonDeserializer<Action> {
       return new UnrecognizedAction(actionId, type, legacy, node);
     }
     try {
-      return ctxt.readTreeAsValue(node, cls);
+      return binder.bind(node, cls);
     } catch (DatabindException e) {
       return new UnrecognizedAction(actionId, type,
           "malformed " + type + " action: " + ErrorMessages.describe(e), node);
