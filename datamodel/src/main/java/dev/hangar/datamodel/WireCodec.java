@@ -12,6 +12,7 @@ import dev.hangar.datamodel.app.AppSecurityGroups;
 import dev.hangar.datamodel.app.GetVmDetailsRequest;
 import dev.hangar.datamodel.request.Action;
 import dev.hangar.datamodel.request.DriverRequest;
+import dev.hangar.datamodel.request.UnrecognizedAction;
 import dev.hangar.datamodel.result.DriverResponse;
 import dev.hangar.datamodel.result.SecurityGroupResult;
 import dev.hangar.datamodel.result.VmDetailsData;
@@ -36,6 +37,9 @@ public final class WireCodec {
   private final ObjectMapper mapper = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+      // "{...} {...}" or "{...} junk" is a broken request, not the first document alone: without
+      // this, whatever followed (a second request's actions) would be silently ignored.
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
   /** The shared codec. */
@@ -63,7 +67,11 @@ public final class WireCodec {
     }
     List<Action> out = new ArrayList<>(actions.size());
     for (JsonNode action : actions) {
-      out.add(convert(action, Action.class, "action"));
+      Action a = convert(action, Action.class, "action");
+      // Jackson maps a JSON null to null without asking the action deserializer: it is a bad
+      // action like any other non-object, not a reason to fail the whole request.
+      out.add(a != null ? a : new UnrecognizedAction(null, null,
+          "an action must be a JSON object", action));
     }
     return new DriverRequest(out);
   }
