@@ -129,11 +129,21 @@ public final class WireCodec {
       throw new MalformedRequestException(
           "expected a list of {\"deployedApp\":...,\"securityGroupsConfigurations\":[...]}");
     }
+    List<AppSecurityGroups> apps;
     try {
-      return mapper.readerFor(SECURITY_GROUPS).readValue(root);
+      apps = mapper.readerFor(SECURITY_GROUPS).readValue(root);
     } catch (java.io.IOException e) {
       throw new MalformedRequestException("SetAppSecurityGroups request: " + safeMessage(e));
     }
+    // Each result names its app: an item without one cannot be answered (found by the fuzzer:
+    // [null] reached the driver as a null item).
+    for (int i = 0; i < apps.size(); i++) {
+      if (apps.get(i) == null || apps.get(i).deployedApp() == null) {
+        throw new MalformedRequestException("SetAppSecurityGroups request: item #" + (i + 1)
+            + " has no deployedApp");
+      }
+    }
+    return apps;
   }
 
   /** Writes the SetAppSecurityGroups response: a bare array. */

@@ -98,6 +98,14 @@ class WireCodecTest {
   }
 
   @Test
+  void securityGroupItemsWithoutADeployedAppAreMalformed() {
+    for (String bad : List.of("[null]", "[{}]", "[{\"deployedApp\":null}]")) {
+      assertThatThrownBy(() -> WireCodec.standard().readSetAppSecurityGroups(bad)).as(bad)
+          .isInstanceOf(MalformedRequestException.class).hasMessageContaining("item #1");
+    }
+  }
+
+  @Test
   void aNullOrScalarActionIsRejectedAloneNotTheWholeRequest() {
     // A JSON null once reached the driver as a null action: an internal error for the request.
     List<CheckedAction> checked = check(request("null", "17", setVlan("ok", "\"7\"", "Access")));
