@@ -32,7 +32,10 @@ import org.junit.jupiter.api.Test;
  * progress callback cancels the call before it is answered, so the Deploy meets the
  * cancellation right after that step) and at a sweep of delays between steps. Whatever the
  * point: the call ends CANCELLED with the VM, its disk and its port rolled back, or it had
- * already finished and its VM is whole (then deleted). The driver-level test of every poll is
+ * already finished and its VM is whole (then deleted). A cancel that reaches the client after
+ * the host finished the Deploy also reads CANCELLED on the client (its own status; the answer is
+ * dropped): then the VM is whole, and retrying the same actionId returns it, as an orchestrator
+ * would on its next attempt, and its delete leaves nothing. The driver-level test of every poll is
  * KvmDeployTest.cancellingAtAnyStepLeavesNothingBehind; HostCancellationTest covers a cancel and
  * a deadline during the IP wait.
  */
@@ -70,6 +73,12 @@ class HostCancelEveryStepTest {
   private static String deploy(String actionId) {
     return Contexts.request(KvmCloudFixture.templateDeployApp(actionId, "web",
         Map.of("Wait for IP", "True", "Refresh IP Timeout", "30")));
+  }
+
+  private static ObjectNode context() {
+    ObjectNode ctx = HostTesting.resourceContext(cloud.providerAttributes());
+    callbacks.expose(ctx);
+    return ctx;
   }
 
   /** Runs a Deploy whose caller cancels when {@code trigger} says; returns how it ended. */
@@ -122,6 +131,7 @@ class HostCancelEveryStepTest {
     }
     int cancelled = 0;
     int finished = 0;
+    int finishedAnyway = 0;
     for (int i = 0; i < points.size(); i++) {
       CancelAt at = points.get(i);
       Outcome o = deployCancelled("step-" + i, at);
@@ -138,8 +148,25 @@ class HostCancelEveryStepTest {
         assertThat(cloud.ports()).as(where).hasSize(1);
         delete(r);
       } else {
-        cancelled++;
         assertThat(o.status().getCode()).as(where).isEqualTo(Status.Code.CANCELLED);
+        // The host finishes the command (rolling back, or done before the cancel came).
+        HostTesting.eventually("the host idle after " + where, () -> host.running() == 0);
+        if (cloud.domains().isEmpty()) {
+          cancelled++;
+        } else {
+          finishedAnyway++;
+          assertThat(o.cancelledAtProgress()).as(where + ": cancelled while the Deploy waited on"
+              + " its own report, yet it went on").isFalse();
+          assertThat(cloud.domains()).as(where + ": a whole VM").hasSize(1);
+          assertThat(cloud.ports()).as(where).hasSize(1);
+          assertThat(cloud.volumes()).as(where).hasSize(2);
+          JsonNode again = CODEC.readTree(client.call(Command.DEPLOY, context(),
+              deploy("step-" + i), Duration.ofSeconds(60)), "response")
+              .at("/driverResponse/actionResults/0");
+          assertThat(again.path("success").asBoolean()).as(where + " " + again).isTrue();
+          assertThat(again.path("infoMessage").asText()).contains("earlier attempt");
+          delete(again);
+        }
       }
       HostTesting.eventually("nothing left after " + where, () -> {
         try {
@@ -152,7 +179,8 @@ class HostCancelEveryStepTest {
     }
     // Every reported step (a template Deploy reports two) cancels, and some of the sweep.
     assertThat(cancelled).as("cancelled").isGreaterThanOrEqualTo(3);
-    System.out.printf("cancel sweep: %d cancelled, %d finished first%n", cancelled, finished);
+    System.out.printf("cancel sweep: %d cancelled and rolled back, %d finished first, %d"
+        + " finished as the cancel came (retried)%n", cancelled, finished, finishedAnyway);
   }
 
   private static void delete(JsonNode r) {
