@@ -37,6 +37,9 @@ public final class WireCodec {
   private final ObjectMapper mapper = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+      // "{...} {...}" or "{...} junk" is a broken request, not the first document alone: without
+      // this, whatever followed (a second request's actions) would be silently ignored.
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
   /** The shared codec. */
@@ -64,6 +67,7 @@ public final class WireCodec {
     }
     List<Action> out = new ArrayList<>(actions.size());
     for (JsonNode action : actions) {
+      // A JSON null reads as an unrecognized action like any other non-object.
       out.add(action(action));
     }
     return new DriverRequest(out);
@@ -128,11 +132,21 @@ public final class WireCodec {
       throw new MalformedRequestException(
           "expected a list of {\"deployedApp\":...,\"securityGroupsConfigurations\":[...]}");
     }
+    List<AppSecurityGroups> apps;
     try {
-      return mapper.readerFor(SECURITY_GROUPS).readValue(root);
+      apps = mapper.readerFor(SECURITY_GROUPS).readValue(root);
     } catch (java.io.IOException e) {
       throw new MalformedRequestException("SetAppSecurityGroups request: " + safeMessage(e));
     }
+    // Each result names its app: an item without one cannot be answered (found by the fuzzer:
+    // [null] reached the driver as a null item).
+    for (int i = 0; i < apps.size(); i++) {
+      if (apps.get(i) == null || apps.get(i).deployedApp() == null) {
+        throw new MalformedRequestException("SetAppSecurityGroups request: item #" + (i + 1)
+            + " has no deployedApp");
+      }
+    }
+    return apps;
   }
 
   /** Writes the SetAppSecurityGroups response: a bare array. */

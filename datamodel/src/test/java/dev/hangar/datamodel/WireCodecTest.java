@@ -90,6 +90,32 @@ class WireCodecTest {
   }
 
   @Test
+  void textAfterTheRequestMakesItUnreadableInsteadOfBeingIgnored() {
+    // Two requests run together must not silently lose the second one's actions.
+    assertThatThrownBy(() -> WireCodec.standard().readDriverRequest(
+        "{\"driverRequest\":{\"actions\":[]}} {\"driverRequest\":{\"actions\":[]}}"))
+        .isInstanceOf(MalformedRequestException.class).hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void securityGroupItemsWithoutADeployedAppAreMalformed() {
+    for (String bad : List.of("[null]", "[{}]", "[{\"deployedApp\":null}]")) {
+      assertThatThrownBy(() -> WireCodec.standard().readSetAppSecurityGroups(bad)).as(bad)
+          .isInstanceOf(MalformedRequestException.class).hasMessageContaining("item #1");
+    }
+  }
+
+  @Test
+  void aNullOrScalarActionIsRejectedAloneNotTheWholeRequest() {
+    // A JSON null once reached the driver as a null action: an internal error for the request.
+    List<CheckedAction> checked = check(request("null", "17", setVlan("ok", "\"7\"", "Access")));
+    assertThat(checked).hasSize(3);
+    assertThat(reason(checked, 0)).contains("action #1 has no actionId");
+    assertThat(reason(checked, 1)).contains("action #2 has no actionId");
+    assertThat(checked.get(2)).isInstanceOf(CheckedAction.Accepted.class);
+  }
+
+  @Test
   void duplicateActionIdsAreRejectedOnceAndNothingElseIsTouched() {
     List<CheckedAction> checked = check(request(setVlan("dup", "\"4\"", "Access"),
         setVlan("other", "\"5\"", "Access"), setVlan("dup", "\"6\"", "Access")));

@@ -34,6 +34,10 @@ final class Inputs {
           : Files.readString(Path.of(source));
     } catch (NoSuchFileException e) {
       throw new IOException("cannot read " + what + " file " + source + ": no such file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // Its own message is only "Input length = N".
+      throw new IOException("cannot read " + what + " file " + source + ": not UTF-8 text"
+          + " (JSON files are UTF-8)");
     } catch (IOException e) {
       throw new IOException("cannot read " + what + " file " + source + ": " + e.getMessage());
     }

@@ -23,7 +23,9 @@ public final class ResultAssembler {
     this.secrets = secrets;
     for (CheckedAction c : actions) {
       if (c instanceof CheckedAction.Rejected r) {
-        results.put(key(r), ActionResults.failure(r.actionId(), r.type(), r.reason()));
+        // An unknown type is echoed as sent: mask it like the message (it may be a secret).
+        results.put(key(r), ActionResults.failure(r.actionId(),
+            r.type() == null ? null : secrets.redact(r.type()), r.reason()));
       }
     }
   }

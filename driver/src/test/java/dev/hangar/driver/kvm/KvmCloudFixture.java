@@ -44,6 +44,20 @@ public final class KvmCloudFixture implements AutoCloseable {
     return bed.domains();
   }
 
+  /** Volumes of the storage pool (the template tmpl.qcow2 and whatever deploys made). */
+  public List<String> volumes() throws LibvirtException {
+    return bed.volumes();
+  }
+
+  /** A deployApp action JSON for a template VM (one OVS vNIC), plus {@code extra} attributes. */
+  public static String templateDeployApp(String actionId, String app, Map<String, String> extra) {
+    Map<String, String> attrs = new java.util.LinkedHashMap<>();
+    attrs.put("Template", "tmpl.qcow2");
+    attrs.put("NIC Count", "1");
+    attrs.putAll(extra);
+    return KvmTestbed.deployApp(actionId, app, KvmTestbed.PATH_TEMPLATE, attrs);
+  }
+
   public List<String> ports() throws IOException {
     return bed.ports();
   }

@@ -1,0 +1,599 @@
+package dev.hangar.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.datamodel.WireCodec;
+import dev.hangar.driver.Command;
+import dev.hangar.driver.embedded.LibvirtProbe;
+import dev.hangar.driver.embedded.LocalProcesses;
+import dev.hangar.driver.embedded.PrivateOvsdbServer;
+import dev.hangar.driver.kvm.KvmBackendProvider;
+import dev.hangar.driver.kvm.KvmInspection;
+import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
+import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.host.BearerToken;
+import dev.hangar.host.CallbackServer;
+import dev.hangar.host.ClientTls;
+import dev.hangar.host.HostClient;
+import dev.hangar.host.HostConfig;
+import dev.hangar.host.HostPort;
+import dev.hangar.host.SandboxHost;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Whole sandboxes through one sandbox host, as an orchestrator runs them: {@code sandboxes}
+ * sandboxes of {@code apps} apps, {@code parallel} sandboxes at a time. Each sandbox deploys all
+ * its apps at once (one Deploy per app; half from a template, half by direct kernel boot),
+ * connects them to its own VLAN (one ApplyConnectivityChanges), then per app, in parallel,
+ * PowerOn, remote_refresh_ip and GetVmDetails; teardown disconnects them (one removeVlan
+ * request), then per app PowerOff and DeleteInstance.
+ *
+ * <p>Everything is real but the hypervisor: the gRPC host over Netty on loopback with its bearer
+ * token, the orchestrator's callback server (refresh IP reports through it), a private
+ * ovsdb-server, and the KVM backend on a libvirt test-driver host (a node file with a storage
+ * pool holding the template and a management network). Afterwards no domain, volume (but the
+ * template) or OVS port may be left. Per command: count, failures, p50/p99/max as the client saw
+ * them; throughput; the heap (peak sampled, and after a GC) and the resident set of this JVM,
+ * which is the host's.
+ *
+ * <p>Run: {@code bench/load [SANDBOXES APPS PARALLEL]} (default 50 10 5); exits 1 on any failed
+ * command or anything left behind. SandboxLoadTest runs it at 5×10 in CI.
+ */
+public final class SandboxLoad implements AutoCloseable {
+  static final String PATH_KERNEL = "Hangar Cloud Provider.KVM VM From Kernel";
+  static final String PATH_TEMPLATE = "Hangar Cloud Provider.KVM VM From Template";
+  static final String POOL = "hangar-pool";
+  static final String TEMPLATE = "tmpl.qcow2";
+  static final String BRIDGE = "br-int";
+  private static final String HOST_TOKEN = "load-host-token-7c1f0e9d8b2a4635";
+  private static final String API_TOKEN = "load-api-token-2b9d7e61c0a4f853";
+  private static final WireCodec CODEC = WireCodec.standard();
+  private static final ObjectMapper JSON = CODEC.mapper();
+
+  /** The shape of a run. */
+  public record Config(int sandboxes, int apps, int parallel) {
+    public Config {
+      if (sandboxes < 1 || apps < 1 || parallel < 1 || sandboxes > 4000) {
+        throw new IllegalArgumentException("sandboxes 1..4000, apps and parallel at least 1");
+      }
+    }
+  }
+
+  /** Latencies of one command, in nanoseconds. */
+  public record CommandStats(String command, int count, int failures, long p50, long p99,
+      long max) {}
+
+  /** What a run measured and what it left behind. */
+  public record Report(Config config, long wallNanos, List<CommandStats> commands,
+      List<String> failures, long peakHeapBytes, long heapAfterGcBytes, long peakRssKib,
+      long rssKib, List<String> domainsLeft, List<String> volumesLeft, List<String> portsLeft,
+      List<String> interfacesLeft) {
+    public int commandCount() {
+      return commands.stream().mapToInt(CommandStats::count).sum();
+    }
+
+    public int failureCount() {
+      return commands.stream().mapToInt(CommandStats::failures).sum();
+    }
+
+    public boolean clean() {
+      return failureCount() == 0 && domainsLeft.isEmpty() && volumesLeft.isEmpty()
+          && portsLeft.isEmpty() && interfacesLeft.isEmpty();
+    }
+
+    /** The report as a table and a summary. */
+    public String format() {
+      StringBuilder sb = new StringBuilder();
+      double secs = wallNanos / 1e9;
+      sb.append(String.format("%d sandboxes x %d apps, %d sandboxes at a time, through one host%n",
+          config.sandboxes(), config.apps(), config.parallel()));
+      sb.append(String.format("%-34s %6s %6s %9s %9s %9s%n", "command", "calls", "failed",
+          "p50 ms", "p99 ms", "max ms"));
+      for (CommandStats c : commands) {
+        sb.append(String.format("%-34s %6d %6d %9.1f %9.1f %9.1f%n", c.command(), c.count(),
+            c.failures(), c.p50() / 1e6, c.p99() / 1e6, c.max() / 1e6));
+      }
+      sb.append(String.format("wall %.1f s: %.1f sandboxes/min, %.0f apps/min, %.0f commands/s%n",
+          secs, config.sandboxes() / secs * 60, config.sandboxes() * config.apps() / secs * 60,
+          commandCount() / secs));
+      sb.append(String.format("host JVM: heap peak %.0f MiB, %.0f MiB after GC; RSS peak %.0f"
+          + " MiB, now %.0f MiB%n", peakHeapBytes / 1048576.0, heapAfterGcBytes / 1048576.0,
+          peakRssKib / 1024.0, rssKib / 1024.0));
+      sb.append(String.format("left behind: %d domains, %d volumes, %d OVS ports, %d interfaces%n",
+          domainsLeft.size(), volumesLeft.size(), portsLeft.size(), interfacesLeft.size()));
+      failures.stream().limit(10).forEach(f -> sb.append("FAILED ").append(f).append('\n'));
+      return sb.toString();
+    }
+  }
+
+  private final Path dir;
+  private final String uri;
+  private final PrivateOvsdbServer ovsdb;
+  private final KvmBackendProvider provider = new KvmBackendProvider();
+  private final BackendRegistry backends;
+  private final SandboxHost host;
+  private final HostClient client;
+  private final CallbackServer callbacks;
+  private final RecordingOrchestratorApi api = RecordingOrchestratorApi.silent();
+  private final Map<String, String> attributes = new LinkedHashMap<>();
+  private final Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> failed = new ConcurrentHashMap<>();
+  private final List<String> failures = new CopyOnWriteArrayList<>();
+  /** The orchestrator's threads: one per command in flight. */
+  private final ExecutorService calls = Executors.newCachedThreadPool();
+
+  /** Starts the environment: hypervisor, ovsdb-server, the host, the callback server. */
+  public SandboxLoad() throws Exception {
+    LibvirtProbe.silenceLibvirtStderr();
+    dir = Files.createTempDirectory("hangar-load-");
+    Path node = dir.resolve("node.xml");
+    Files.writeString(node, nodeXml());
+    uri = "test://" + node;
+    PrivateOvsdbServer started = null;
+    try {
+      started = PrivateOvsdbServer.start(BRIDGE);
+      ovsdb = started;
+      backends = BackendRegistry.empty().register(provider);
+      BearerToken token = new BearerToken(HOST_TOKEN);
+      host = SandboxHost.start(HostConfig.of(new HostPort("127.0.0.1", 0), token), backends);
+      client = HostClient.connect(host.address(), token, ClientTls.PLAINTEXT);
+      callbacks = CallbackServer.start(new HostPort("127.0.0.1", 0), api);
+    } catch (Exception e) {
+      if (started != null) {
+        started.close();
+      }
+      LocalProcesses.deleteTree(dir);
+      throw e;
+    }
+    attributes.put("Hangar Cloud Provider.Cloud Type", "KVM");
+    attributes.put("Hangar Cloud Provider.Networking type", "L2");
+    attributes.put("Hangar Cloud Provider.Hypervisors", uri);
+    attributes.put("Hangar Cloud Provider.OVS Bridge", BRIDGE);
+    attributes.put("Hangar Cloud Provider.OVSDB Remote", ovsdb.tcpRemote());
+    attributes.put("Hangar Cloud Provider.Storage Pool", POOL);
+    attributes.put("Hangar Cloud Provider.Management Network", "mgmt");
+  }
+
+  /** A host with room for thousands of small VMs, a template and a DHCP network. */
+  static String nodeXml() {
+    return """
+        <node>
+          <cpu><nodes>1</nodes><sockets>4</sockets><cores>16</cores><threads>1</threads>
+            <active>64</active><mhz>2000</mhz><model>x86_64</model></cpu>
+          <memory>1073741824</memory>
+          <network>
+            <name>mgmt</name>
+            <bridge name='virbr9'/>
+            <ip address='10.9.0.1' netmask='255.255.0.0'>
+              <dhcp><range start='10.9.0.2' end='10.9.255.254'/></dhcp>
+            </ip>
+          </network>
+          <pool type='dir'>
+            <name>hangar-pool</name>
+            <target><path>/hangar-pool</path></target>
+            <volume><name>tmpl.qcow2</name><capacity unit='G'>2</capacity>
+              <target><format type='qcow2'/></target></volume>
+          </pool>
+        </node>
+        """;
+  }
+
+  /** Runs the load; the report says what happened and what was left. */
+  public Report run(Config config) throws Exception {
+    // First contact (libvirt, OVSDB) outside the measured part, as a running host has it.
+    call("get_inventory", Command.GET_INVENTORY, autoloadContext(), null);
+    latencies.clear();
+    failed.clear();
+    failures.clear();
+    MemorySampler memory = new MemorySampler();
+    Thread sampler = new Thread(memory, "load-memory");
+    sampler.setDaemon(true);
+    sampler.start();
+    ExecutorService sandboxes = Executors.newFixedThreadPool(config.parallel());
+    long start = System.nanoTime();
+    try {
+      List<Future<?>> all = new ArrayList<>();
+      for (int s = 0; s < config.sandboxes(); s++) {
+        int sandbox = s;
+        all.add(sandboxes.submit(() -> {
+          sandbox(sandbox, config.apps());
+          return null;
+        }));
+      }
+      for (Future<?> f : all) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          failures.add("sandbox: " + e.getCause());
+        }
+      }
+    } finally {
+      sandboxes.shutdownNow();
+      memory.stop();
+      sampler.join();
+    }
+    long wall = System.nanoTime() - start;
+    System.gc();
+    long heapAfterGc = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    KvmInspection libvirt = KvmInspection.of(provider, uri);
+    List<String> volumes = new ArrayList<>(libvirt.volumes(POOL));
+    volumes.remove(TEMPLATE);
+    return new Report(config, wall, stats(), List.copyOf(failures), memory.peak(), heapAfterGc,
+        procStatus("VmHWM"), procStatus("VmRSS"), libvirt.domains(), volumes,
+        lines(ovsdb.vsctl("list-ports", BRIDGE)),
+        // The bridge's own interface is the one row that stays.
+        lines(ovsdb.vsctl("--bare", "--columns=name", "list", "interface")).stream()
+            .filter(n -> !n.equals(BRIDGE)).toList());
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // One sandbox, as the orchestrator's setup and teardown run it.
+
+  private record App(String name, String path, JsonNode deployed) {}
+
+  private void sandbox(int index, int apps) throws Exception {
+    String reservation = String.format("load-%04d", index);
+    int vlan = 100 + index % 3900;
+    List<Callable<App>> deploys = new ArrayList<>();
+    for (int a = 0; a < apps; a++) {
+      String name = "app" + a;
+      String path = a % 2 == 0 ? PATH_TEMPLATE : PATH_KERNEL;
+      String actionId = reservation + "-deploy-" + a;
+      deploys.add(() -> {
+        JsonNode r = action("Deploy", call("Deploy", Command.DEPLOY, resourceContext(reservation),
+            deployRequest(actionId, name, path)));
+        return r == null ? null : new App(name, path, r);
+      });
+    }
+    List<App> deployed = inParallel(deploys).stream().filter(a -> a != null).toList();
+
+    // Connect every app to the sandbox's VLAN in one request, as the orchestrator does.
+    Map<String, String> macs = new LinkedHashMap<>();
+    ArrayNode set = JSON.createArrayNode();
+    for (App a : deployed) {
+      set.add(vlanAction("setVlan", reservation + "-set-" + a.name(), a, vlan, null));
+    }
+    if (!deployed.isEmpty()) {
+      JsonNode results = results("ApplyConnectivityChanges/setVlan", call(
+          "ApplyConnectivityChanges/setVlan", Command.APPLY_CONNECTIVITY_CHANGES,
+          resourceContext(reservation), request(set)), deployed.size());
+      for (int i = 0; results != null && i < deployed.size(); i++) {
+        macs.put(deployed.get(i).name(), results.get(i).path("updatedInterface").asText());
+      }
+    }
+
+    List<Callable<Void>> perApp = new ArrayList<>();
+    for (App a : deployed) {
+      perApp.add(() -> {
+        ObjectNode remote = remoteContext(reservation, a);
+        call("PowerOn", Command.POWER_ON, remote, null);
+        call("remote_refresh_ip", Command.REMOTE_REFRESH_IP, remote, null);
+        JsonNode details = json("GetVmDetails", call("GetVmDetails", Command.GET_VM_DETAILS,
+            resourceContext(reservation), detailsRequest(a)));
+        if (details != null && !details.path(0).path("errorMessage").asText("").isEmpty()) {
+          fail("GetVmDetails", details.path(0).path("errorMessage").asText());
+        }
+        return null;
+      });
+    }
+    inParallel(perApp);
+
+    // Teardown: disconnect, then power off and delete every app.
+    ArrayNode remove = JSON.createArrayNode();
+    for (App a : deployed) {
+      remove.add(vlanAction("removeVlan", reservation + "-remove-" + a.name(), a, vlan,
+          macs.get(a.name())));
+    }
+    if (!deployed.isEmpty()) {
+      results("ApplyConnectivityChanges/removeVlan", call("ApplyConnectivityChanges/removeVlan",
+          Command.APPLY_CONNECTIVITY_CHANGES, resourceContext(reservation), request(remove)),
+          deployed.size());
+    }
+    List<Callable<Void>> delete = new ArrayList<>();
+    for (App a : deployed) {
+      delete.add(() -> {
+        ObjectNode remote = remoteContext(reservation, a);
+        call("PowerOff", Command.POWER_OFF, remote, null);
+        call("DeleteInstance", Command.DELETE_INSTANCE, remote, null);
+        return null;
+      });
+    }
+    inParallel(delete);
+  }
+
+  private <T> List<T> inParallel(List<Callable<T>> tasks) throws InterruptedException {
+    List<T> out = new ArrayList<>();
+    for (Future<T> f : calls.invokeAll(tasks)) {
+      try {
+        out.add(f.get());
+      } catch (ExecutionException e) {
+        fail("orchestrator", String.valueOf(e.getCause()));
+      }
+    }
+    return out;
+  }
+
+  /** One timed call through the host; null (and a recorded failure) when it raised. */
+  private String call(String label, Command command, JsonNode context, String request) {
+    long t0 = System.nanoTime();
+    try {
+      return client.call(command, context, request, Duration.ofMinutes(5));
+    } catch (StatusRuntimeException e) {
+      fail(label, e.getStatus().toString());
+      return null;
+    } finally {
+      latencies.computeIfAbsent(label, k -> Collections.synchronizedList(new ArrayList<>()))
+          .add(System.nanoTime() - t0);
+    }
+  }
+
+  private JsonNode json(String label, String response) {
+    if (response == null) {
+      return null;
+    }
+    try {
+      return CODEC.readTree(response, "response");
+    } catch (RuntimeException e) {
+      fail(label, "unreadable response: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** The first action result, or null (a recorded failure) when it did not succeed. */
+  private JsonNode action(String label, String response) {
+    JsonNode r = results(label, response, 1);
+    return r == null ? null : r.get(0);
+  }
+
+  /** The action results when all {@code expected} succeeded, else null (failures recorded). */
+  private JsonNode results(String label, String response, int expected) {
+    JsonNode root = json(label, response);
+    if (root == null) {
+      return null;
+    }
+    JsonNode results = root.path("driverResponse").path("actionResults");
+    boolean ok = results.size() == expected;
+    for (JsonNode r : results) {
+      if (!r.path("success").asBoolean(false)) {
+        ok = false;
+        fail(label, r.path("actionId").asText() + ": " + r.path("errorMessage").asText());
+      }
+    }
+    if (results.size() != expected) {
+      fail(label, results.size() + " results for " + expected + " actions");
+    }
+    return ok ? results : null;
+  }
+
+  private void fail(String label, String why) {
+    failed.computeIfAbsent(label, k -> new AtomicLong()).incrementAndGet();
+    failures.add(label + ": " + why);
+  }
+
+  private List<CommandStats> stats() {
+    List<String> order = List.of("Deploy", "ApplyConnectivityChanges/setVlan", "PowerOn",
+        "remote_refresh_ip", "GetVmDetails", "ApplyConnectivityChanges/removeVlan", "PowerOff",
+        "DeleteInstance");
+    List<CommandStats> out = new ArrayList<>();
+    for (String c : order) {
+      List<Long> l = latencies.getOrDefault(c, List.of());
+      long[] sorted;
+      synchronized (l) {
+        sorted = l.stream().mapToLong(Long::longValue).sorted().toArray();
+      }
+      int failures = (int) failed.getOrDefault(c, new AtomicLong()).get();
+      out.add(new CommandStats(c, sorted.length, failures, percentile(sorted, 50),
+          percentile(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
+    }
+    return out;
+  }
+
+  static long percentile(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Contexts and requests, shaped as the platform sends them.
+
+  private ObjectNode common() {
+    ObjectNode ctx = JSON.createObjectNode();
+    ctx.putObject("connectivity").put("admin_auth_token", API_TOKEN);
+    callbacks.expose(ctx);
+    ObjectNode resource = ctx.putObject("resource").put("name", "hangar-kvm")
+        .put("fullname", "hangar-kvm").put("model", "Hangar Cloud Provider");
+    ObjectNode attrs = resource.putObject("attributes");
+    attributes.forEach(attrs::put);
+    return ctx;
+  }
+
+  private ObjectNode autoloadContext() {
+    return common();
+  }
+
+  private ObjectNode resourceContext(String reservation) {
+    ObjectNode ctx = common();
+    ctx.putObject("reservation").put("reservation_id", reservation);
+    return ctx;
+  }
+
+  private ObjectNode remoteContext(String reservation, App a) {
+    ObjectNode ctx = common();
+    ctx.putObject("remote_reservation").put("reservation_id", reservation);
+    String vmName = a.deployed().path("vmName").asText();
+    ObjectNode endpoint = ctx.putArray("remote_endpoints").addObject().put("name", vmName)
+        .put("fullname", vmName).put("address", "");
+    endpoint.putObject("attributes").put("Public IP", "");
+    endpoint.putObject("app_context").put("app_request_json", appRequest(a).toString())
+        .put("deployed_app_json", deployedApp(a).toString());
+    return ctx;
+  }
+
+  private static ObjectNode appRequest(App a) {
+    ObjectNode r = JSON.createObjectNode().put("name", a.name());
+    r.putObject("deploymentService").put("model", a.path()).putArray("attributes");
+    return r;
+  }
+
+  private static ObjectNode deployedApp(App a) {
+    ObjectNode d = JSON.createObjectNode().put("name", a.deployed().path("vmName").asText());
+    ObjectNode vm = d.putObject("vmdetails").put("uid", a.deployed().path("vmUuid").asText());
+    ArrayNode custom = vm.putArray("vmCustomParams");
+    a.deployed().path("deployedAppAdditionalData").properties().forEach(e ->
+        custom.addObject().put("name", e.getKey()).put("value", e.getValue().asText()));
+    return d;
+  }
+
+  private static String detailsRequest(App a) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode item = root.putArray("items").addObject();
+    item.set("appRequestJson", appRequest(a));
+    item.set("deployedAppJson", deployedApp(a));
+    return root.toString();
+  }
+
+  static String deployRequest(String actionId, String app, String path) {
+    ObjectNode action = JSON.createObjectNode().put("type", "deployApp")
+        .put("actionId", actionId);
+    ObjectNode params = action.putObject("actionParams").put("type", "deployAppParams")
+        .put("appName", app);
+    ObjectNode deployment = params.putObject("deployment").put("deploymentPath", path);
+    ArrayNode attrs = deployment.putArray("attributes");
+    Map<String, String> values = new LinkedHashMap<>();
+    if (path.equals(PATH_TEMPLATE)) {
+      values.put("Template", TEMPLATE);
+    } else {
+      values.put("Kernel", "/boot/vmlinuz");
+      values.put("Initrd", "/boot/initrd.img");
+    }
+    values.put("RAM", "128");
+    values.put("NIC Count", "1");
+    values.put("Wait for IP", "False");
+    values.forEach((k, v) -> attrs.addObject().put("attributeName", path + "." + k)
+        .put("attributeValue", v).put("type", "attribute"));
+    params.putObject("appResource").putArray("attributes");
+    return request(JSON.createArrayNode().add(action));
+  }
+
+  private static ObjectNode vlanAction(String type, String actionId, App a, int vlan,
+      String mac) {
+    ObjectNode action = JSON.createObjectNode().put("type", type).put("actionId", actionId)
+        .put("connectionId", "conn-" + actionId);
+    ObjectNode params = action.putObject("connectionParams").put("type", "setVlanParameter")
+        .put("vlanId", String.valueOf(vlan)).put("mode", "Access");
+    params.putArray("vlanServiceAttributes").addObject().put("attributeName", "QnQ")
+        .put("attributeValue", "False").put("type", "vlanServiceAttribute");
+    ArrayNode connector = action.putArray("connectorAttributes");
+    if (mac != null) {
+      connector.addObject().put("attributeName", "Interface").put("attributeValue", mac)
+          .put("type", "connectorAttribute");
+    }
+    action.putObject("actionTarget").put("type", "actionTarget")
+        .put("fullName", a.deployed().path("vmName").asText()).put("fullAddress", "NA");
+    ArrayNode custom = action.putArray("customActionAttributes");
+    custom.addObject().put("attributeName", "VM_UUID")
+        .put("attributeValue", a.deployed().path("vmUuid").asText())
+        .put("type", "customAttribute");
+    a.deployed().path("deployedAppAdditionalData").properties().forEach(e -> custom.addObject()
+        .put("attributeName", e.getKey()).put("attributeValue", e.getValue().asText())
+        .put("type", "customAttribute"));
+    return action;
+  }
+
+  private static String request(ArrayNode actions) {
+    ObjectNode root = JSON.createObjectNode();
+    root.putObject("driverRequest").set("actions", actions);
+    return root.toString();
+  }
+
+  // -----------------------------------------------------------------------------------------
+
+  private static List<String> lines(String out) {
+    return Arrays.stream(out.strip().split("\n")).map(String::strip).filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  /** A field of /proc/self/status in KiB (VmRSS now, VmHWM the peak). */
+  static long procStatus(String field) throws IOException {
+    for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (l.startsWith(field + ":")) {
+        return Long.parseLong(l.replaceAll("\\D+", ""));
+      }
+    }
+    return -1;
+  }
+
+  /** Samples the heap in use every 50 ms; keeps the peak. */
+  private static final class MemorySampler implements Runnable {
+    private volatile boolean running = true;
+    private volatile long peak;
+
+    @Override
+    public void run() {
+      while (running) {
+        peak = Math.max(peak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    void stop() {
+      running = false;
+    }
+
+    long peak() {
+      return peak;
+    }
+  }
+
+  @Override
+  public void close() {
+    calls.shutdownNow();
+    client.close();
+    host.shutdown(Duration.ofSeconds(5));
+    callbacks.close();
+    backends.close();
+    ovsdb.close();
+    LocalProcesses.deleteTree(dir);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Config config = new Config(args.length > 0 ? Integer.parseInt(args[0]) : 50,
+        args.length > 1 ? Integer.parseInt(args[1]) : 10,
+        args.length > 2 ? Integer.parseInt(args[2]) : 5);
+    Report report;
+    try (SandboxLoad load = new SandboxLoad()) {
+      report = load.run(config);
+    }
+    System.out.print(report.format());
+    System.exit(report.clean() ? 0 : 1);
+  }
+}

@@ -1,0 +1,227 @@
+package dev.hangar.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.datamodel.WireCodec;
+import dev.hangar.driver.Command;
+import dev.hangar.driver.OrchestratorApi;
+import dev.hangar.driver.kvm.KvmCloudFixture;
+import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
+import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.testing.Contexts;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The caller cancels a template Deploy through the host at every step it reports (the k-th
+ * progress callback cancels the call before it is answered, so the Deploy meets the
+ * cancellation right after that step) and at a sweep of delays between steps. Whatever the
+ * point: the call ends CANCELLED with the VM, its disk and its port rolled back, or it had
+ * already finished and its VM is whole (then deleted). A cancel that reaches the client after
+ * the host finished the Deploy also reads CANCELLED on the client (its own status; the answer is
+ * dropped): then the VM is whole, and retrying the same actionId returns it, as an orchestrator
+ * would on its next attempt, and its delete leaves nothing. The driver-level test of every poll is
+ * KvmDeployTest.cancellingAtAnyStepLeavesNothingBehind; HostCancellationTest covers a cancel and
+ * a deadline during the IP wait.
+ */
+class HostCancelEveryStepTest {
+  private static final WireCodec CODEC = WireCodec.standard();
+  private static KvmCloudFixture cloud;
+  private static SandboxHost host;
+  private static HostClient client;
+  private static CallbackServer callbacks;
+  private static final AtomicReference<Runnable> onProgress = new AtomicReference<>(() -> { });
+  private static final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @BeforeAll
+  static void start() throws Exception {
+    cloud = new KvmCloudFixture(Duration.ofMillis(5));
+    host = HostTesting.loopbackHost(BackendRegistry.empty().register(cloud.provider()));
+    client = HostTesting.client(host);
+    callbacks = CallbackServer.start(HostTesting.LOOPBACK, new Progress(
+        new RecordingOrchestratorApi(Map.of(), null)));
+    ObjectNode provider = HostTesting.resourceContext(cloud.providerAttributes());
+    provider.remove("reservation");
+    callbacks.expose(provider);
+    client.call(Command.GET_INVENTORY, provider, null, null);
+  }
+
+  @AfterAll
+  static void stop() {
+    threads.shutdownNow();
+    client.close();
+    host.close();
+    callbacks.close();
+    cloud.close();
+  }
+
+  private static String deploy(String actionId) {
+    return Contexts.request(KvmCloudFixture.templateDeployApp(actionId, "web",
+        Map.of("Wait for IP", "True", "Refresh IP Timeout", "30")));
+  }
+
+  private static ObjectNode context() {
+    ObjectNode ctx = HostTesting.resourceContext(cloud.providerAttributes());
+    callbacks.expose(ctx);
+    return ctx;
+  }
+
+  /** Runs a Deploy whose caller cancels when {@code trigger} says; returns how it ended. */
+  private static Outcome deployCancelled(String actionId, CancelAt at) throws Exception {
+    Context.CancellableContext caller = Context.current().withCancellation();
+    ObjectNode ctx = HostTesting.resourceContext(cloud.providerAttributes());
+    callbacks.expose(ctx);
+    AtomicInteger reports = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic
+        .AtomicBoolean();
+    onProgress.set(() -> {
+      if (at.progress() > 0 && reports.incrementAndGet() == at.progress()) {
+        fired.set(true);
+        caller.cancel(null);
+      }
+    });
+    CompletableFuture<Outcome> call = new CompletableFuture<>();
+    threads.execute(() -> caller.run(() -> {
+      try {
+        String out = client.call(Command.DEPLOY, ctx, deploy(actionId), Duration.ofSeconds(60));
+        call.complete(new Outcome(Status.OK, out, fired.get()));
+      } catch (StatusRuntimeException e) {
+        call.complete(new Outcome(e.getStatus(), null, fired.get()));
+      }
+    }));
+    if (at.delayMicros() >= 0) {
+      TimeUnit.MICROSECONDS.sleep(at.delayMicros());
+      caller.cancel(null);
+    }
+    try {
+      return call.get(60, TimeUnit.SECONDS);
+    } finally {
+      onProgress.set(() -> { });
+    }
+  }
+
+  record CancelAt(int progress, long delayMicros) {}
+
+  record Outcome(Status status, String response, boolean cancelledAtProgress) {}
+
+  @Test
+  void aDeployCancelledAtAnyPointLeavesNothingOrAWholeVm() throws Exception {
+    List<CancelAt> points = new java.util.ArrayList<>();
+    for (int k = 1; k <= 4; k++) {
+      points.add(new CancelAt(k, -1));
+    }
+    for (long us : List.of(0L, 500L, 1_000L, 2_000L, 4_000L, 8_000L, 16_000L, 32_000L, 64_000L,
+        128_000L, 256_000L, 512_000L)) {
+      points.add(new CancelAt(0, us));
+    }
+    int cancelled = 0;
+    int finished = 0;
+    int finishedAnyway = 0;
+    for (int i = 0; i < points.size(); i++) {
+      CancelAt at = points.get(i);
+      Outcome o = deployCancelled("step-" + i, at);
+      String where = at + " -> " + o.status();
+      if (o.cancelledAtProgress()) {
+        // Cancelled while the Deploy waited on its own report: it must not go on to finish.
+        assertThat(o.status().getCode()).as(where).isEqualTo(Status.Code.CANCELLED);
+      }
+      if (o.status().isOk()) {
+        finished++;
+        JsonNode r = CODEC.readTree(o.response(), "response").at("/driverResponse/actionResults/0");
+        assertThat(r.path("success").asBoolean()).as(where + " " + r).isTrue();
+        assertThat(cloud.domains()).as(where).hasSize(1);
+        assertThat(cloud.ports()).as(where).hasSize(1);
+        delete(r);
+      } else {
+        assertThat(o.status().getCode()).as(where).isEqualTo(Status.Code.CANCELLED);
+        // The host finishes the command (rolling back, or done before the cancel came).
+        HostTesting.eventually("the host idle after " + where, () -> host.running() == 0);
+        if (cloud.domains().isEmpty()) {
+          cancelled++;
+        } else {
+          finishedAnyway++;
+          assertThat(o.cancelledAtProgress()).as(where + ": cancelled while the Deploy waited on"
+              + " its own report, yet it went on").isFalse();
+          assertThat(cloud.domains()).as(where + ": a whole VM").hasSize(1);
+          assertThat(cloud.ports()).as(where).hasSize(1);
+          assertThat(cloud.volumes()).as(where).hasSize(2);
+          JsonNode again = CODEC.readTree(client.call(Command.DEPLOY, context(),
+              deploy("step-" + i), Duration.ofSeconds(60)), "response")
+              .at("/driverResponse/actionResults/0");
+          assertThat(again.path("success").asBoolean()).as(where + " " + again).isTrue();
+          assertThat(again.path("infoMessage").asText()).contains("earlier attempt");
+          delete(again);
+        }
+      }
+      HostTesting.eventually("nothing left after " + where, () -> {
+        try {
+          return cloud.domains().isEmpty() && cloud.ports().isEmpty()
+              && cloud.volumes().equals(List.of("tmpl.qcow2"));
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+    }
+    // Every reported step (a template Deploy reports two) cancels, and some of the sweep.
+    assertThat(cancelled).as("cancelled").isGreaterThanOrEqualTo(3);
+    System.out.printf("cancel sweep: %d cancelled and rolled back, %d finished first, %d"
+        + " finished as the cancel came (retried)%n", cancelled, finished, finishedAnyway);
+  }
+
+  private static void delete(JsonNode r) {
+    ObjectNode remote = HostTesting.remoteContext(cloud.providerAttributes(),
+        r.path("vmName").asText(), r.path("vmUuid").asText());
+    ((ObjectNode) remote.get("remote_endpoints").get(0).get("app_context")).put(
+        "deployed_app_json", CODEC.write(Map.of("name", r.path("vmName").asText(), "vmdetails",
+            Map.of("uid", r.path("vmUuid").asText(), "vmCustomParams", List.of(Map.of("name",
+                "hypervisor", "value", r.path("deployedAppAdditionalData").path("hypervisor")
+                    .asText()))))));
+    callbacks.expose(remote);
+    client.call(Command.DELETE_INSTANCE, remote, null, null);
+  }
+
+  /** The orchestrator's API, running the test's hook on each progress report. */
+  private record Progress(RecordingOrchestratorApi api) implements OrchestratorApi {
+    @Override
+    public void updateResourceAddress(String resourceName, String address) {
+      api.updateResourceAddress(resourceName, address);
+    }
+
+    @Override
+    public void setAttributeValue(String resourceFullName, String attributeName, String value) {
+      api.setAttributeValue(resourceFullName, attributeName, value);
+    }
+
+    @Override
+    public void writeMessageToReservationOutput(String reservationId, String message) {
+      api.writeMessageToReservationOutput(reservationId, message);
+      onProgress.get().run();
+    }
+
+    @Override
+    public String decryptPassword(String encrypted) {
+      return api.decryptPassword(encrypted);
+    }
+
+    @Override
+    public void setResourceLiveStatus(String resourceName, String liveStatusName,
+        String additionalInfo) {
+      api.setResourceLiveStatus(resourceName, liveStatusName, additionalInfo);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.hangar.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.cli.Main;
+import dev.hangar.datamodel.WireCodec;
+import dev.hangar.driver.Command;
+import dev.hangar.driver.OrchestratorApi;
+import dev.hangar.driver.kvm.KvmCloudFixture;
+import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
+import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.testing.ChildJvm;
+import dev.hangar.testing.Contexts;
+import dev.hangar.testing.Samples;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The host process dies (SIGKILL) in the middle of a Deploy, and the orchestrator retries the
+ * same actionId on a second host: one VM, its ports made once, nothing left after the delete.
+ *
+ * <p>The first host is {@code hangar serve} in a child JVM. Its Deploy is held at a known point,
+ * after the domain is defined and started and its OVS ports are inserted (in a real
+ * ovsdb-server both hosts share), while it reports "Waiting up to … for the IP" through the
+ * orchestrator's callback, which this test keeps from answering. Then the child is killed -9.
+ * The hypervisor is libvirt's test driver, which lives inside each process, so the VM itself dies
+ * with the child; what outlives it is the OVSDB ports, which the retry must take over (same
+ * UUID, same port names) instead of failing on them or adding a second set.
+ */
+class HostCrashRetryTest {
+  private static final WireCodec CODEC = WireCodec.standard();
+
+  @Test
+  void aDeployWhoseHostWasKilledIsRetriedOnAnotherHostWithOneVmAndNoLeak(@TempDir Path dir)
+      throws Exception {
+    ExecutorService threads = Executors.newCachedThreadPool();
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingOrchestratorApi recorded = new RecordingOrchestratorApi(Map.of(), null);
+    OrchestratorApi holding = new Holding(recorded, held, release);
+    try (KvmCloudFixture cloud = new KvmCloudFixture(Duration.ofMillis(50));
+        CallbackServer callbacks = CallbackServer.start(HostTesting.LOOPBACK, holding)) {
+      ObjectNode ctx = HostTesting.resourceContext(cloud.providerAttributes());
+      callbacks.expose(ctx);
+      String request = Contexts.request(KvmCloudFixture.kernelDeployApp("crash-1", "db",
+          Map.of("Wait for IP", "True", "Refresh IP Timeout", "60")));
+
+      Process serve = startServe(dir);
+      try {
+        HostPort first = servingOn(serve);
+        try (HostClient client = HostClient.connect(first, HostTesting.TOKEN,
+            ClientTls.PLAINTEXT)) {
+          CompletableFuture<Status> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+              client.call(Command.DEPLOY, ctx, request, Duration.ofSeconds(120));
+              return Status.OK;
+            } catch (StatusRuntimeException e) {
+              return e.getStatus();
+            }
+          }, threads);
+          assertThat(held.await(60, TimeUnit.SECONDS)).as("the Deploy reached its IP wait")
+              .isTrue();
+          assertThat(cloud.ports()).as("ports made by the first host").hasSize(2);
+
+          serve.destroyForcibly(); // SIGKILL: no graceful shutdown, no rollback
+          assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
+          assertThat(inFlight.get(30, TimeUnit.SECONDS).getCode())
+              .isEqualTo(Status.Code.UNAVAILABLE);
+        }
+      } finally {
+        serve.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      List<String> leftByTheDeadHost = cloud.ports();
+      release.countDown();
+
+      // The orchestrator retries the same request (same actionId) on another host.
+      try (BackendRegistry backends = BackendRegistry.empty().register(cloud.provider());
+          SandboxHost second = HostTesting.loopbackHost(backends);
+          HostClient client = HostTesting.client(second)) {
+        JsonNode r = CODEC.readTree(client.call(Command.DEPLOY, ctx, request,
+            Duration.ofSeconds(120)), "response").path("driverResponse").path("actionResults")
+            .get(0);
+        assertThat(r.path("success").asBoolean()).as(r.toString()).isTrue();
+        assertThat(cloud.domains()).hasSize(1);
+        assertThat(cloud.ports()).as("the same ports, taken over")
+            .containsExactlyInAnyOrderElementsOf(leftByTheDeadHost);
+        assertThat(r.path("deployedAppAddress").asText()).isNotEmpty();
+
+        ObjectNode remote = HostTesting.remoteContext(cloud.providerAttributes(),
+            r.path("vmName").asText(), r.path("vmUuid").asText());
+        ObjectNode endpoint = (ObjectNode) remote.get("remote_endpoints").get(0);
+        ((ObjectNode) endpoint.get("app_context")).put("deployed_app_json", CODEC.write(Map.of(
+            "name", r.path("vmName").asText(), "vmdetails", Map.of("uid",
+                r.path("vmUuid").asText(), "vmCustomParams", List.of(Map.of("name",
+                    "hypervisor", "value", r.path("deployedAppAdditionalData")
+                        .path("hypervisor").asText()))))));
+        callbacks.expose(remote);
+        client.call(Command.DELETE_INSTANCE, remote, null, null);
+        assertThat(cloud.domains()).isEmpty();
+        assertThat(cloud.ports()).isEmpty();
+      }
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }
+  }
+
+  private static Process startServe(Path dir) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of(
+        "-Dhangar.home=" + Samples.home(), "-DHANGAR_LOG_LEVEL=WARN"), Main.class, "serve",
+        "--listen", "127.0.0.1:0")).redirectError(dir.resolve("serve.err").toFile());
+    pb.environment().put("HANGAR_TOKEN", HostTesting.HOST_TOKEN);
+    return pb.start();
+  }
+
+  private static HostPort servingOn(Process serve) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(),
+        StandardCharsets.UTF_8));
+    String first = CompletableFuture.supplyAsync(() -> {
+      try {
+        return out.readLine();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).get(60, TimeUnit.SECONDS);
+    Matcher m = Pattern.compile("^serving on 127\\.0\\.0\\.1:(\\d+) ").matcher(
+        String.valueOf(first));
+    assertThat(m.find()).as(first).isTrue();
+    return new HostPort("127.0.0.1", Integer.parseInt(m.group(1)));
+  }
+
+  /** The orchestrator's API, holding the first "Waiting up to … for the IP" report. */
+  private record Holding(RecordingOrchestratorApi api, CountDownLatch held,
+      CountDownLatch release) implements OrchestratorApi {
+    @Override
+    public void updateResourceAddress(String resourceName, String address) {
+      api.updateResourceAddress(resourceName, address);
+    }
+
+    @Override
+    public void setAttributeValue(String resourceFullName, String attributeName, String value) {
+      api.setAttributeValue(resourceFullName, attributeName, value);
+    }
+
+    @Override
+    public void writeMessageToReservationOutput(String reservationId, String message) {
+      api.writeMessageToReservationOutput(reservationId, message);
+      if (message.startsWith("Waiting up to") && held.getCount() > 0) {
+        held.countDown();
+        try {
+          release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public String decryptPassword(String encrypted) {
+      return api.decryptPassword(encrypted);
+    }
+
+    @Override
+    public void setResourceLiveStatus(String resourceName, String liveStatusName,
+        String additionalInfo) {
+      api.setResourceLiveStatus(resourceName, liveStatusName, additionalInfo);
+    }
+  }
+}
