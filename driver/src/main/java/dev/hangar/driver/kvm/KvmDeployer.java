@@ -59,6 +59,8 @@ final class KvmDeployer {
         String ip = starter.start(host, made.domain(), made.view(), plan, scope, rollback);
         DeployOutcome out = outcome(plan, host, made.domain(), ip, "created on " + host.uri()
             + skipped, subnets, made.view());
+        // A cancel that lands now would find a whole VM the caller never hears of: undo it.
+        scope.checkCancelled("answering with " + plan.name());
         rollback.commit();
         return out;
       } catch (RuntimeException e) {
