@@ -11,6 +11,7 @@ import dev.hangar.driver.kvm.KvmCloudFixture;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.testing.Contexts;
+import dev.hangar.testing.ProgressHookApi;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -53,8 +54,8 @@ class HostCancelEveryStepTest {
     cloud = new KvmCloudFixture(Duration.ofMillis(5));
     host = HostTesting.loopbackHost(BackendRegistry.empty().register(cloud.provider()));
     client = HostTesting.client(host);
-    callbacks = CallbackServer.start(HostTesting.LOOPBACK, new Progress(
-        new RecordingOrchestratorApi(Map.of(), null)));
+    callbacks = CallbackServer.start(HostTesting.LOOPBACK, new ProgressHookApi(
+        new RecordingOrchestratorApi(Map.of(), null), message -> onProgress.get().run()));
     ObjectNode provider = HostTesting.resourceContext(cloud.providerAttributes());
     provider.remove("reservation");
     callbacks.expose(provider);
@@ -193,35 +194,5 @@ class HostCancelEveryStepTest {
                     .asText()))))));
     callbacks.expose(remote);
     client.call(Command.DELETE_INSTANCE, remote, null, null);
-  }
-
-  /** The orchestrator's API, running the test's hook on each progress report. */
-  private record Progress(RecordingOrchestratorApi api) implements OrchestratorApi {
-    @Override
-    public void updateResourceAddress(String resourceName, String address) {
-      api.updateResourceAddress(resourceName, address);
-    }
-
-    @Override
-    public void setAttributeValue(String resourceFullName, String attributeName, String value) {
-      api.setAttributeValue(resourceFullName, attributeName, value);
-    }
-
-    @Override
-    public void writeMessageToReservationOutput(String reservationId, String message) {
-      api.writeMessageToReservationOutput(reservationId, message);
-      onProgress.get().run();
-    }
-
-    @Override
-    public String decryptPassword(String encrypted) {
-      return api.decryptPassword(encrypted);
-    }
-
-    @Override
-    public void setResourceLiveStatus(String resourceName, String liveStatusName,
-        String additionalInfo) {
-      api.setResourceLiveStatus(resourceName, liveStatusName, additionalInfo);
-    }
   }
 }

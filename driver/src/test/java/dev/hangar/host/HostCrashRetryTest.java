@@ -13,6 +13,7 @@ import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.testing.ChildJvm;
 import dev.hangar.testing.Contexts;
+import dev.hangar.testing.ProgressHookApi;
 import dev.hangar.testing.Samples;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -55,7 +56,17 @@ class HostCrashRetryTest {
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     RecordingOrchestratorApi recorded = new RecordingOrchestratorApi(Map.of(), null);
-    OrchestratorApi holding = new Holding(recorded, held, release);
+    // Holds the Deploy at its first "Waiting up to … for the IP" report: started, ports made.
+    OrchestratorApi holding = new ProgressHookApi(recorded, message -> {
+      if (message.startsWith("Waiting up to") && held.getCount() > 0) {
+        held.countDown();
+        try {
+          release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
     try (KvmCloudFixture cloud = new KvmCloudFixture(Duration.ofMillis(50));
         CallbackServer callbacks = CallbackServer.start(HostTesting.LOOPBACK, holding)) {
       ObjectNode ctx = HostTesting.resourceContext(cloud.providerAttributes());
@@ -145,43 +156,5 @@ class HostCrashRetryTest {
         String.valueOf(first));
     assertThat(m.find()).as(first).isTrue();
     return new HostPort("127.0.0.1", Integer.parseInt(m.group(1)));
-  }
-
-  /** The orchestrator's API, holding the first "Waiting up to … for the IP" report. */
-  private record Holding(RecordingOrchestratorApi api, CountDownLatch held,
-      CountDownLatch release) implements OrchestratorApi {
-    @Override
-    public void updateResourceAddress(String resourceName, String address) {
-      api.updateResourceAddress(resourceName, address);
-    }
-
-    @Override
-    public void setAttributeValue(String resourceFullName, String attributeName, String value) {
-      api.setAttributeValue(resourceFullName, attributeName, value);
-    }
-
-    @Override
-    public void writeMessageToReservationOutput(String reservationId, String message) {
-      api.writeMessageToReservationOutput(reservationId, message);
-      if (message.startsWith("Waiting up to") && held.getCount() > 0) {
-        held.countDown();
-        try {
-          release.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-
-    @Override
-    public String decryptPassword(String encrypted) {
-      return api.decryptPassword(encrypted);
-    }
-
-    @Override
-    public void setResourceLiveStatus(String resourceName, String liveStatusName,
-        String additionalInfo) {
-      api.setResourceLiveStatus(resourceName, liveStatusName, additionalInfo);
-    }
   }
 }

@@ -11,6 +11,7 @@ import dev.hangar.driver.HangarException;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
+import dev.hangar.driver.spi.Rollback;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

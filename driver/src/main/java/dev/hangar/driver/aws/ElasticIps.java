@@ -1,6 +1,7 @@
 package dev.hangar.driver.aws;
 
 import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.Rollback;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ec2.model.Address;

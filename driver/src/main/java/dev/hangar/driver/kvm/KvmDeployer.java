@@ -10,6 +10,7 @@ import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
+import dev.hangar.driver.spi.Rollback;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ final class KvmDeployer {
       String skipped = reach.down().isEmpty() ? ""
           : "; skipped unreachable hypervisors: " + VmLocator.describe(reach.down());
       scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
-      Rollback rollback = new Rollback();
+      Rollback rollback = new Rollback(LibvirtErrors::describe);
       try {
         Made made = create(host, plan, scope, rollback);
         String ip = starter.start(host, made.domain(), made.view(), plan, scope, rollback);

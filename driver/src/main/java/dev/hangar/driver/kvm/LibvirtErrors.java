@@ -36,6 +36,11 @@ final class LibvirtErrors {
     return m == null ? e.getClass().getSimpleName() : m.strip();
   }
 
+  /** What any exception says: libvirt's own message for a libvirt error. */
+  static String describe(Exception e) {
+    return e instanceof LibvirtException le ? text(le) : String.valueOf(e.getMessage());
+  }
+
   /** "could not {@code what} on {@code host}: {@code libvirt's reason}". */
   static RuntimeException wrap(String what, String host, LibvirtException e) {
     String m = "could not " + what + " on " + host + ": " + text(e);

@@ -1,6 +1,7 @@
 package dev.hangar.driver.kvm;
 
 import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.Rollback;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.libvirt.Domain;
