@@ -1,5 +1,12 @@
 package dev.hangar.bench;
 
+import static dev.hangar.bench.SandboxRequests.appRequest;
+import static dev.hangar.bench.SandboxRequests.deployRequest;
+import static dev.hangar.bench.SandboxRequests.deployedApp;
+import static dev.hangar.bench.SandboxRequests.detailsRequest;
+import static dev.hangar.bench.SandboxRequests.request;
+import static dev.hangar.bench.SandboxRequests.vlanAction;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -39,7 +46,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -78,53 +84,6 @@ public final class SandboxLoad implements AutoCloseable {
       if (sandboxes < 1 || apps < 1 || parallel < 1 || sandboxes > 4000) {
         throw new IllegalArgumentException("sandboxes 1..4000, apps and parallel at least 1");
       }
-    }
-  }
-
-  /** Latencies of one command, in nanoseconds. */
-  public record CommandStats(String command, int count, int failures, long p50, long p99,
-      long max) {}
-
-  /** What a run measured and what it left behind. */
-  public record Report(Config config, long wallNanos, List<CommandStats> commands,
-      List<String> failures, long peakHeapBytes, long heapAfterGcBytes, long peakRssKib,
-      long rssKib, List<String> domainsLeft, List<String> volumesLeft, List<String> portsLeft,
-      List<String> interfacesLeft) {
-    public int commandCount() {
-      return commands.stream().mapToInt(CommandStats::count).sum();
-    }
-
-    public int failureCount() {
-      return commands.stream().mapToInt(CommandStats::failures).sum();
-    }
-
-    public boolean clean() {
-      return failureCount() == 0 && domainsLeft.isEmpty() && volumesLeft.isEmpty()
-          && portsLeft.isEmpty() && interfacesLeft.isEmpty();
-    }
-
-    /** The report as a table and a summary. */
-    public String format() {
-      StringBuilder sb = new StringBuilder();
-      double secs = wallNanos / 1e9;
-      sb.append(String.format("%d sandboxes x %d apps, %d sandboxes at a time, through one host%n",
-          config.sandboxes(), config.apps(), config.parallel()));
-      sb.append(String.format("%-34s %6s %6s %9s %9s %9s%n", "command", "calls", "failed",
-          "p50 ms", "p99 ms", "max ms"));
-      for (CommandStats c : commands) {
-        sb.append(String.format("%-34s %6d %6d %9.1f %9.1f %9.1f%n", c.command(), c.count(),
-            c.failures(), c.p50() / 1e6, c.p99() / 1e6, c.max() / 1e6));
-      }
-      sb.append(String.format("wall %.1f s: %.1f sandboxes/min, %.0f apps/min, %.0f commands/s%n",
-          secs, config.sandboxes() / secs * 60, config.sandboxes() * config.apps() / secs * 60,
-          commandCount() / secs));
-      sb.append(String.format("host JVM: heap peak %.0f MiB, %.0f MiB after GC; RSS peak %.0f"
-          + " MiB, now %.0f MiB%n", peakHeapBytes / 1048576.0, heapAfterGcBytes / 1048576.0,
-          peakRssKib / 1024.0, rssKib / 1024.0));
-      sb.append(String.format("left behind: %d domains, %d volumes, %d OVS ports, %d interfaces%n",
-          domainsLeft.size(), volumesLeft.size(), portsLeft.size(), interfacesLeft.size()));
-      failures.stream().limit(10).forEach(f -> sb.append("FAILED ").append(f).append('\n'));
-      return sb.toString();
     }
   }
 
@@ -201,7 +160,7 @@ public final class SandboxLoad implements AutoCloseable {
   }
 
   /** Runs the load; the report says what happened and what was left. */
-  public Report run(Config config) throws Exception {
+  public SandboxLoadReport run(Config config) throws Exception {
     // First contact (libvirt, OVSDB) outside the measured part, as a running host has it.
     call("get_inventory", Command.GET_INVENTORY, autoloadContext(), null);
     latencies.clear();
@@ -240,8 +199,8 @@ public final class SandboxLoad implements AutoCloseable {
     KvmInspection libvirt = KvmInspection.of(provider, uri);
     List<String> volumes = new ArrayList<>(libvirt.volumes(POOL));
     volumes.remove(TEMPLATE);
-    return new Report(config, wall, stats(), List.copyOf(failures), memory.peak(), heapAfterGc,
-        procStatus("VmHWM"), procStatus("VmRSS"), libvirt.domains(), volumes,
+    return new SandboxLoadReport(config, wall, stats(), List.copyOf(failures), memory.peak(),
+        heapAfterGc, procStatus("VmHWM"), procStatus("VmRSS"), libvirt.domains(), volumes,
         lines(ovsdb.vsctl("list-ports", BRIDGE)),
         // The bridge's own interface is the one row that stays.
         lines(ovsdb.vsctl("--bare", "--columns=name", "list", "interface")).stream()
@@ -251,12 +210,10 @@ public final class SandboxLoad implements AutoCloseable {
   // -----------------------------------------------------------------------------------------
   // One sandbox, as the orchestrator's setup and teardown run it.
 
-  private record App(String name, String path, JsonNode deployed) {}
-
   private void sandbox(int index, int apps) throws Exception {
     String reservation = String.format("load-%04d", index);
     int vlan = 100 + index % 3900;
-    List<Callable<App>> deploys = new ArrayList<>();
+    List<Callable<SandboxApp>> deploys = new ArrayList<>();
     for (int a = 0; a < apps; a++) {
       String name = "app" + a;
       String path = a % 2 == 0 ? PATH_TEMPLATE : PATH_KERNEL;
@@ -264,15 +221,15 @@ public final class SandboxLoad implements AutoCloseable {
       deploys.add(() -> {
         JsonNode r = action("Deploy", call("Deploy", Command.DEPLOY, resourceContext(reservation),
             deployRequest(actionId, name, path)));
-        return r == null ? null : new App(name, path, r);
+        return r == null ? null : new SandboxApp(name, path, r);
       });
     }
-    List<App> deployed = inParallel(deploys).stream().filter(a -> a != null).toList();
+    List<SandboxApp> deployed = inParallel(deploys).stream().filter(a -> a != null).toList();
 
     // Connect every app to the sandbox's VLAN in one request, as the orchestrator does.
     Map<String, String> macs = new LinkedHashMap<>();
     ArrayNode set = JSON.createArrayNode();
-    for (App a : deployed) {
+    for (SandboxApp a : deployed) {
       set.add(vlanAction("setVlan", reservation + "-set-" + a.name(), a, vlan, null));
     }
     if (!deployed.isEmpty()) {
@@ -285,7 +242,7 @@ public final class SandboxLoad implements AutoCloseable {
     }
 
     List<Callable<Void>> perApp = new ArrayList<>();
-    for (App a : deployed) {
+    for (SandboxApp a : deployed) {
       perApp.add(() -> {
         ObjectNode remote = remoteContext(reservation, a);
         call("PowerOn", Command.POWER_ON, remote, null);
@@ -302,7 +259,7 @@ public final class SandboxLoad implements AutoCloseable {
 
     // Teardown: disconnect, then power off and delete every app.
     ArrayNode remove = JSON.createArrayNode();
-    for (App a : deployed) {
+    for (SandboxApp a : deployed) {
       remove.add(vlanAction("removeVlan", reservation + "-remove-" + a.name(), a, vlan,
           macs.get(a.name())));
     }
@@ -312,7 +269,7 @@ public final class SandboxLoad implements AutoCloseable {
           deployed.size());
     }
     List<Callable<Void>> delete = new ArrayList<>();
-    for (App a : deployed) {
+    for (SandboxApp a : deployed) {
       delete.add(() -> {
         ObjectNode remote = remoteContext(reservation, a);
         call("PowerOff", Command.POWER_OFF, remote, null);
@@ -392,11 +349,11 @@ public final class SandboxLoad implements AutoCloseable {
     failures.add(label + ": " + why);
   }
 
-  private List<CommandStats> stats() {
+  private List<SandboxLoadReport.CommandStats> stats() {
     List<String> order = List.of("Deploy", "ApplyConnectivityChanges/setVlan", "PowerOn",
         "remote_refresh_ip", "GetVmDetails", "ApplyConnectivityChanges/removeVlan", "PowerOff",
         "DeleteInstance");
-    List<CommandStats> out = new ArrayList<>();
+    List<SandboxLoadReport.CommandStats> out = new ArrayList<>();
     for (String c : order) {
       List<Long> l = latencies.getOrDefault(c, List.of());
       long[] sorted;
@@ -404,7 +361,7 @@ public final class SandboxLoad implements AutoCloseable {
         sorted = l.stream().mapToLong(Long::longValue).sorted().toArray();
       }
       int failures = (int) failed.getOrDefault(c, new AtomicLong()).get();
-      out.add(new CommandStats(c, sorted.length, failures, percentile(sorted, 50),
+      out.add(new SandboxLoadReport.CommandStats(c, sorted.length, failures, percentile(sorted, 50),
           percentile(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
     }
     return out;
@@ -442,7 +399,7 @@ public final class SandboxLoad implements AutoCloseable {
     return ctx;
   }
 
-  private ObjectNode remoteContext(String reservation, App a) {
+  private ObjectNode remoteContext(String reservation, SandboxApp a) {
     ObjectNode ctx = common();
     ctx.putObject("remote_reservation").put("reservation_id", reservation);
     String vmName = a.deployed().path("vmName").asText();
@@ -452,83 +409,6 @@ public final class SandboxLoad implements AutoCloseable {
     endpoint.putObject("app_context").put("app_request_json", appRequest(a).toString())
         .put("deployed_app_json", deployedApp(a).toString());
     return ctx;
-  }
-
-  private static ObjectNode appRequest(App a) {
-    ObjectNode r = JSON.createObjectNode().put("name", a.name());
-    r.putObject("deploymentService").put("model", a.path()).putArray("attributes");
-    return r;
-  }
-
-  private static ObjectNode deployedApp(App a) {
-    ObjectNode d = JSON.createObjectNode().put("name", a.deployed().path("vmName").asText());
-    ObjectNode vm = d.putObject("vmdetails").put("uid", a.deployed().path("vmUuid").asText());
-    ArrayNode custom = vm.putArray("vmCustomParams");
-    a.deployed().path("deployedAppAdditionalData").properties().forEach(e ->
-        custom.addObject().put("name", e.getKey()).put("value", e.getValue().asText()));
-    return d;
-  }
-
-  private static String detailsRequest(App a) {
-    ObjectNode root = JSON.createObjectNode();
-    ObjectNode item = root.putArray("items").addObject();
-    item.set("appRequestJson", appRequest(a));
-    item.set("deployedAppJson", deployedApp(a));
-    return root.toString();
-  }
-
-  static String deployRequest(String actionId, String app, String path) {
-    ObjectNode action = JSON.createObjectNode().put("type", "deployApp")
-        .put("actionId", actionId);
-    ObjectNode params = action.putObject("actionParams").put("type", "deployAppParams")
-        .put("appName", app);
-    ObjectNode deployment = params.putObject("deployment").put("deploymentPath", path);
-    ArrayNode attrs = deployment.putArray("attributes");
-    Map<String, String> values = new LinkedHashMap<>();
-    if (path.equals(PATH_TEMPLATE)) {
-      values.put("Template", TEMPLATE);
-    } else {
-      values.put("Kernel", "/boot/vmlinuz");
-      values.put("Initrd", "/boot/initrd.img");
-    }
-    values.put("RAM", "128");
-    values.put("NIC Count", "1");
-    values.put("Wait for IP", "False");
-    values.forEach((k, v) -> attrs.addObject().put("attributeName", path + "." + k)
-        .put("attributeValue", v).put("type", "attribute"));
-    params.putObject("appResource").putArray("attributes");
-    return request(JSON.createArrayNode().add(action));
-  }
-
-  private static ObjectNode vlanAction(String type, String actionId, App a, int vlan,
-      String mac) {
-    ObjectNode action = JSON.createObjectNode().put("type", type).put("actionId", actionId)
-        .put("connectionId", "conn-" + actionId);
-    ObjectNode params = action.putObject("connectionParams").put("type", "setVlanParameter")
-        .put("vlanId", String.valueOf(vlan)).put("mode", "Access");
-    params.putArray("vlanServiceAttributes").addObject().put("attributeName", "QnQ")
-        .put("attributeValue", "False").put("type", "vlanServiceAttribute");
-    ArrayNode connector = action.putArray("connectorAttributes");
-    if (mac != null) {
-      connector.addObject().put("attributeName", "Interface").put("attributeValue", mac)
-          .put("type", "connectorAttribute");
-    }
-    action.putObject("actionTarget").put("type", "actionTarget")
-        .put("fullName", a.deployed().path("vmName").asText()).put("fullAddress", "NA");
-    ArrayNode custom = action.putArray("customActionAttributes");
-    custom.addObject().put("attributeName", "VM_UUID")
-        .put("attributeValue", a.deployed().path("vmUuid").asText())
-        .put("type", "customAttribute");
-    a.deployed().path("deployedAppAdditionalData").properties().forEach(e -> custom.addObject()
-        .put("attributeName", e.getKey()).put("attributeValue", e.getValue().asText())
-        .put("type", "customAttribute"));
-    return action;
-  }
-
-  private static String request(ArrayNode actions) {
-    ObjectNode root = JSON.createObjectNode();
-    root.putObject("driverRequest").set("actions", actions);
-    return root.toString();
   }
 
   // -----------------------------------------------------------------------------------------
@@ -589,7 +469,7 @@ public final class SandboxLoad implements AutoCloseable {
     Config config = new Config(args.length > 0 ? Integer.parseInt(args[0]) : 50,
         args.length > 1 ? Integer.parseInt(args[1]) : 10,
         args.length > 2 ? Integer.parseInt(args[2]) : 5);
-    Report report;
+    SandboxLoadReport report;
     try (SandboxLoad load = new SandboxLoad()) {
       report = load.run(config);
     }

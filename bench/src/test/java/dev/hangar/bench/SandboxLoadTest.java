@@ -2,8 +2,7 @@ package dev.hangar.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hangar.bench.SandboxLoad.CommandStats;
-import dev.hangar.bench.SandboxLoad.Report;
+import dev.hangar.bench.SandboxLoadReport.CommandStats;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +18,7 @@ class SandboxLoadTest {
 
   @Test
   void fiveSandboxesOfTenAppsSetUpAndTearDownCleanlyThroughOneHost() throws Exception {
-    Report r;
+    SandboxLoadReport r;
     try (SandboxLoad load = new SandboxLoad()) {
       r = load.run(new SandboxLoad.Config(5, 10, 3));
     }
