@@ -480,11 +480,11 @@ public class KvmDeployBenchmark {
 
     /** Exactly {@code expected} ports on the bridge, each parked and tagged with the sandbox. */
     void verifyPorts(String who, Set<String> expected, String sandbox) throws IOException {
-      Set<String> onBridge = words(ovsdb.vsctl("list-ports", BRIDGE));
-      Set<String> parked = words(ovsdb.vsctl("--bare", "--columns=name", "find", "Port",
-          "tag=" + PortVlan.PARKED_TAG));
-      Set<String> tagged = words(ovsdb.vsctl("--bare", "--columns=name", "find", "Interface",
-          "external_ids:hangar-sandbox=" + sandbox));
+      Set<String> onBridge = new TreeSet<>(ovsdb.vsctlNames("list-ports", BRIDGE));
+      Set<String> parked = new TreeSet<>(ovsdb.vsctlNames("--bare", "--columns=name", "find",
+          "Port", "tag=" + PortVlan.PARKED_TAG));
+      Set<String> tagged = new TreeSet<>(ovsdb.vsctlNames("--bare", "--columns=name", "find",
+          "Interface", "external_ids:hangar-sandbox=" + sandbox));
       if (!onBridge.equals(expected) || !parked.equals(expected) || !tagged.equals(expected)) {
         throw new IllegalStateException(who + ": expected " + expected.size() + " parked ports on "
             + BRIDGE + ", found " + onBridge.size() + " on the bridge, " + parked.size()
@@ -492,15 +492,6 @@ public class KvmDeployBenchmark {
       }
     }
 
-    private static Set<String> words(String out) {
-      Set<String> s = new TreeSet<>();
-      for (String w : out.strip().split("\\s+")) {
-        if (!w.isEmpty()) {
-          s.add(w);
-        }
-      }
-      return s;
-    }
 
     @Override
     public void close() {

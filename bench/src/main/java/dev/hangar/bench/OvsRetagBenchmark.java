@@ -498,9 +498,9 @@ public class OvsRetagBenchmark {
 
     /** Exactly {@code expected} on the bridge, each on access VLAN {@code vlan}. */
     void verify(Set<String> expected, int vlan) throws IOException {
-      Set<String> onBridge = words(server.vsctl("list-ports", BRIDGE));
-      Set<String> tagged = words(server.vsctl("--bare", "--columns=name", "find", "Port",
-          "tag=" + vlan, "protected=false", "trunks=[]", "vlan_mode=[]"));
+      Set<String> onBridge = new TreeSet<>(server.vsctlNames("list-ports", BRIDGE));
+      Set<String> tagged = new TreeSet<>(server.vsctlNames("--bare", "--columns=name", "find",
+          "Port", "tag=" + vlan, "protected=false", "trunks=[]", "vlan_mode=[]"));
       if (!onBridge.equals(expected) || !tagged.equals(expected)) {
         throw new IllegalStateException("expected " + expected.size() + " ports on " + BRIDGE
             + ", all on access VLAN " + vlan + "; found " + onBridge.size() + " on the bridge, "
@@ -508,15 +508,6 @@ public class OvsRetagBenchmark {
       }
     }
 
-    private static Set<String> words(String out) {
-      Set<String> s = new TreeSet<>();
-      for (String w : out.strip().split("\\s+")) {
-        if (!w.isEmpty()) {
-          s.add(w);
-        }
-      }
-      return s;
-    }
 
     @Override
     public void close() {

@@ -34,7 +34,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -201,9 +200,9 @@ public final class SandboxLoad implements AutoCloseable {
     volumes.remove(TEMPLATE);
     return new SandboxLoadReport(config, wall, stats(), List.copyOf(failures), memory.peak(),
         heapAfterGc, procStatus("VmHWM"), procStatus("VmRSS"), libvirt.domains(), volumes,
-        lines(ovsdb.vsctl("list-ports", BRIDGE)),
+        ovsdb.vsctlNames("list-ports", BRIDGE),
         // The bridge's own interface is the one row that stays.
-        lines(ovsdb.vsctl("--bare", "--columns=name", "list", "interface")).stream()
+        ovsdb.vsctlNames("--bare", "--columns=name", "list", "interface").stream()
             .filter(n -> !n.equals(BRIDGE)).toList());
   }
 
@@ -411,12 +410,6 @@ public final class SandboxLoad implements AutoCloseable {
     return ctx;
   }
 
-  // -----------------------------------------------------------------------------------------
-
-  private static List<String> lines(String out) {
-    return Arrays.stream(out.strip().split("\n")).map(String::strip).filter(s -> !s.isEmpty())
-        .toList();
-  }
 
   /** A field of /proc/self/status in KiB (VmRSS now, VmHWM the peak). */
   static long procStatus(String field) throws IOException {

@@ -108,6 +108,15 @@ public final class PrivateOvsdbServer implements AutoCloseable {
     return run(dir, cmd);
   }
 
+  /**
+   * The names {@code ovs-vsctl} prints, in its order: {@code list-ports}, or a
+   * {@code --bare --columns=name} listing (one name a line, records apart by blank lines).
+   */
+  public List<String> vsctlNames(String... args) throws IOException {
+    return java.util.Arrays.stream(vsctl(args).strip().split("\\s+"))
+        .filter(w -> !w.isEmpty()).toList();
+  }
+
   private void awaitSocket(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Path sock = dir.resolve("db.sock");

@@ -304,8 +304,7 @@ class KvmOverSshTest {
   }
 
   private static List<String> ports() throws IOException {
-    String out = ovsdb.vsctl("list-ports", BRIDGE).strip();
-    return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+    return ovsdb.vsctlNames("list-ports", BRIDGE);
   }
 
   /** Neither the key nor any line of its body (nor the encrypted value's plain text) shows. */

@@ -425,8 +425,7 @@ class KvmRealLibvirtdTest {
   }
 
   private static List<String> ports() throws IOException {
-    String out = ovsdb.vsctl("list-ports", BRIDGE).strip();
-    return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+    return ovsdb.vsctlNames("list-ports", BRIDGE);
   }
 
   /** Interfaces in the daemon's namespace named like Hangar's vNIC taps. */

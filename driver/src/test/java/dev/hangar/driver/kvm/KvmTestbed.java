@@ -167,8 +167,7 @@ final class KvmTestbed implements AutoCloseable {
 
   /** Names of the ports on br-int. */
   List<String> ports() throws IOException {
-    String out = ovsdb.vsctl("list-ports", "br-int").strip();
-    return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+    return ovsdb.vsctlNames("list-ports", "br-int");
   }
 
   String portColumn(String port, String column) throws IOException {
