@@ -59,11 +59,21 @@ public final class AttributeValues {
   }
 
   private String raw(AttributeSpec spec) {
-    if (!specs.contains(spec)) {
+    if (!declares(spec)) {
       throw new IllegalArgumentException(spec.name() + " is not an attribute of " + owner);
     }
     String v = lookup.apply(spec.name());
     return v == null || v.isBlank() ? spec.defaultValue() : v;
+  }
+
+  /** Callers pass the option's own constants: compare by identity before the record's fields. */
+  private boolean declares(AttributeSpec spec) {
+    for (AttributeSpec s : specs) {
+      if (s == spec) {
+        return true;
+      }
+    }
+    return specs.contains(spec);
   }
 
   private String where(AttributeSpec spec) {

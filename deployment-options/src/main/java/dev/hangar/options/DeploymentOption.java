@@ -19,6 +19,11 @@ public record DeploymentOption(
   }
 
   public Optional<AttributeSpec> attribute(String attributeName) {
-    return attributes.stream().filter(a -> a.name().equals(attributeName)).findFirst();
+    for (AttributeSpec a : attributes) {
+      if (a.name().equals(attributeName)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
   }
 }

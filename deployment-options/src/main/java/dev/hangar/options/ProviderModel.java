@@ -1,7 +1,9 @@
 package dev.hangar.options;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The cloud provider resource model and the attributes the driver reads from it. */
 public final class ProviderModel {
@@ -52,6 +54,8 @@ public final class ProviderModel {
       NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, STORAGE_POOL,
       MANAGEMENT_NETWORK, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD, AWS_ACCESS_KEY_ID,
       AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT);
+  private static final Map<String, AttributeSpec> BY_NAME = ALL.stream()
+      .collect(Collectors.toUnmodifiableMap(AttributeSpec::name, a -> a));
 
   private ProviderModel() {}
 
@@ -60,6 +64,6 @@ public final class ProviderModel {
   }
 
   public static Optional<AttributeSpec> attribute(String name) {
-    return ALL.stream().filter(a -> a.name().equals(name)).findFirst();
+    return Optional.ofNullable(name == null ? null : BY_NAME.get(name));
   }
 }

@@ -47,9 +47,9 @@ public final class CommandRun implements AutoCloseable {
     ResourceContextDetails resource = context.resource();
     for (Map.Entry<String, String> e : resource.attributes().entrySet()) {
       String plain = e.getKey().substring(e.getKey().lastIndexOf('.') + 1);
+      String lower = plain.toLowerCase(java.util.Locale.ROOT);
       if (ProviderModel.attribute(plain).map(a -> a.isSecret()).orElse(false)
-          || plain.toLowerCase(java.util.Locale.ROOT).contains("password")
-          || plain.toLowerCase(java.util.Locale.ROOT).contains("secret")) {
+          || lower.contains("password") || lower.contains("secret")) {
         secrets.add(e.getValue());
       }
     }

@@ -189,7 +189,7 @@ final class KvmDeployer {
     extra.put("ovsBridge", settings.ovsBridge());
     VmDetailsReader reader = new VmDetailsReader(ports);
     var details = justCreated == null ? reader.read(plan.appName(), host, domain)
-        : reader.readJustCreated(plan.appName(), host, domain, justCreated, ip);
+        : reader.readJustStarted(plan.appName(), host, domain, justCreated, ip);
     return new DeployOutcome(new DeployAppResult(plan.actionId(), true, info, "",
         uuid, name, ip, List.of(), extra, details), subnets);
   }

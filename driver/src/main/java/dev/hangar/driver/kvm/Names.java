@@ -91,13 +91,17 @@ final class Names {
     if (s == null) {
       return "";
     }
+    if (s.codePoints().allMatch(Names::xmlChar)) {
+      return s;
+    }
     StringBuilder b = new StringBuilder(s.length());
-    s.codePoints().forEach(cp -> {
-      boolean ok = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF)
-          || (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-      b.appendCodePoint(ok ? cp : '?');
-    });
+    s.codePoints().forEach(cp -> b.appendCodePoint(xmlChar(cp) ? cp : '?'));
     return b.toString();
+  }
+
+  private static boolean xmlChar(int cp) {
+    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF)
+        || (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
   }
 
   private static String hex(UUID uuid) {

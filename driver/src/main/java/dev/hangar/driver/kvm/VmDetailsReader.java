@@ -26,30 +26,31 @@ final class VmDetailsReader {
   /** The details as libvirt and OVSDB have them now. */
   VmDetailsData read(String appName, Hypervisor host, Domain domain) throws LibvirtException {
     DomainView view = DomainView.parse(domain.getXMLDesc(0));
-    return build(appName, host, domain, view, null, null);
+    return build(appName, host, domain, view, domain.getInfo().state, null, null);
   }
 
   /**
-   * The details of a VM Deploy just made: its definition and its parked ports are known, and
-   * its addresses are read only when Deploy found one.
+   * The details of a VM Deploy just made and started: its definition, its state and its parked
+   * ports are known, and its addresses are read only when Deploy found one.
    */
-  VmDetailsData readJustCreated(String appName, Hypervisor host, Domain domain, DomainView view,
-      String ip) throws LibvirtException {
+  VmDetailsData readJustStarted(String appName, Hypervisor host, Domain domain, DomainView view,
+      String ip) {
     Map<String, OvsPort> parked = new HashMap<>();
     for (DomainView.NicView n : view.ovsNics()) {
       parked.put(n.device(), new OvsPort(n.device(), PortVlan.parked(), Map.of()));
     }
-    return build(appName, host, domain, view, parked, ip.isEmpty() ? Map.of() : null);
+    return build(appName, host, domain, view, DomainInfo.DomainState.VIR_DOMAIN_RUNNING, parked,
+        ip.isEmpty() ? Map.of() : null);
   }
 
   /** {@code knownPorts} and {@code knownIps}, when null, are read. */
   private VmDetailsData build(String appName, Hypervisor host, Domain domain, DomainView view,
-      Map<String, OvsPort> knownPorts, Map<String, String> knownIps) throws LibvirtException {
-    DomainInfo info = domain.getInfo();
-    boolean running = info.state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING;
+      DomainInfo.DomainState state, Map<String, OvsPort> knownPorts,
+      Map<String, String> knownIps) {
+    boolean running = state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING;
     List<VmDetailsProperty> instance = new ArrayList<>();
     instance.add(VmDetailsProperty.shown("Hypervisor", host.uri()));
-    instance.add(VmDetailsProperty.shown("State", state(info.state)));
+    instance.add(VmDetailsProperty.shown("State", state(state)));
     instance.add(VmDetailsProperty.shown("vCPU", Integer.toString(view.vcpus())));
     instance.add(VmDetailsProperty.shown("RAM", view.memoryKiB() / 1024 + " MiB"));
     instance.add(VmDetailsProperty.shown("Disks", disks(view)));

@@ -24,4 +24,13 @@ class NamesTest {
     assertThat(Names.vmUuid("sb-1", "a-1")).isEqualTo(Names.vmUuid("sb-1", "a-1"))
         .isNotEqualTo(Names.vmUuid("sb-1", "a-2")).isNotEqualTo(Names.vmUuid("sb-2", "a-1"));
   }
+
+  @Test
+  void xmlTextKeepsWhatXmlCarriesAndReplacesTheRest() {
+    assertThat(Names.xmlText("app <a&b> 'ü' \uD83D\uDE80\ttab")).isEqualTo(
+        "app <a&b> 'ü' \uD83D\uDE80\ttab");
+    assertThat(Names.xmlText("bell\u0007 nul\u0000 lone\uD800 fffe\uFFFE")).isEqualTo(
+        "bell? nul? lone? fffe?");
+    assertThat(Names.xmlText(null)).isEmpty();
+  }
 }
