@@ -63,7 +63,11 @@ final class HypervisorConnections implements AutoCloseable {
       if (alive(h) || attempt > 0) {
         return h.as(target);
       }
-      live.remove(target.uri(), p);
+      // Dead (keepalive timed out across a partition, daemon restarted): libvirt never revives
+      // a connection, so it is replaced, and closed so that each outage does not leak one.
+      if (live.remove(target.uri(), p)) {
+        closeQuietly(h);
+      }
     }
   }
 
