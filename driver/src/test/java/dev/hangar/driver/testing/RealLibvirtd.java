@@ -210,7 +210,8 @@ public final class RealLibvirtd implements AutoCloseable {
       // libvirtd joins virtlogd's namespaces (same mounts, same network).
       List<String> daemon = new ArrayList<>(List.of("nsenter", "--target",
           Long.toString(virtlogd.pid()), "--mount", "--net", "--", LIBVIRTD, "-p",
-          dir.resolve("libvirtd.pid").toString(), "-f", dir.resolve("etc/libvirtd.conf").toString()));
+          dir.resolve("libvirtd.pid").toString(), "-f",
+          dir.resolve("etc/libvirtd.conf").toString()));
       if (listenTcp) {
         daemon.add("--listen");
       }
@@ -601,6 +602,7 @@ public final class RealLibvirtd implements AutoCloseable {
     return r;
   }
 
+  /** Runs {@code cmd} in the host namespaces (also for {@link LibvirtdTcpLink}). */
   static ExecResult run(Duration timeout, List<String> cmd) throws IOException {
     Process p = new ProcessBuilder(cmd).start();
     p.getOutputStream().close();
