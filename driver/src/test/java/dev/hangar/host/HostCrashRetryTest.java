@@ -4,22 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hangar.cli.Main;
 import dev.hangar.datamodel.WireCodec;
 import dev.hangar.driver.Command;
 import dev.hangar.driver.OrchestratorApi;
 import dev.hangar.driver.kvm.KvmCloudFixture;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
-import dev.hangar.testing.ChildJvm;
 import dev.hangar.testing.Contexts;
 import dev.hangar.testing.ProgressHookApi;
-import dev.hangar.testing.Samples;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,8 +23,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The hypervisor is libvirt's test driver, which lives inside each process, so the VM itself dies
  * with the child; what outlives it is the OVSDB ports, which the retry must take over (same
  * UUID, same port names) instead of failing on them or adding a second set.
+ * {@link HostCrashResumeTest} has a VM that outlives its host, on a real libvirtd.
  */
 class HostCrashRetryTest {
   private static final WireCodec CODEC = WireCodec.standard();
@@ -74,9 +67,9 @@ class HostCrashRetryTest {
       String request = Contexts.request(KvmCloudFixture.kernelDeployApp("crash-1", "db",
           Map.of("Wait for IP", "True", "Refresh IP Timeout", "60")));
 
-      Process serve = startServe(dir);
+      Process serve = ServeChild.start(dir);
       try {
-        HostPort first = servingOn(serve);
+        HostPort first = ServeChild.servingOn(serve);
         try (HostClient client = HostClient.connect(first, HostTesting.TOKEN,
             ClientTls.PLAINTEXT)) {
           CompletableFuture<Status> inFlight = CompletableFuture.supplyAsync(() -> {
@@ -115,14 +108,7 @@ class HostCrashRetryTest {
             .containsExactlyInAnyOrderElementsOf(leftByTheDeadHost);
         assertThat(r.path("deployedAppAddress").asText()).isNotEmpty();
 
-        ObjectNode remote = HostTesting.remoteContext(cloud.providerAttributes(),
-            r.path("vmName").asText(), r.path("vmUuid").asText());
-        ObjectNode endpoint = (ObjectNode) remote.get("remote_endpoints").get(0);
-        ((ObjectNode) endpoint.get("app_context")).put("deployed_app_json", CODEC.write(Map.of(
-            "name", r.path("vmName").asText(), "vmdetails", Map.of("uid",
-                r.path("vmUuid").asText(), "vmCustomParams", List.of(Map.of("name",
-                    "hypervisor", "value", r.path("deployedAppAdditionalData")
-                        .path("hypervisor").asText()))))));
+        ObjectNode remote = HostTesting.remoteContextOf(cloud.providerAttributes(), r);
         callbacks.expose(remote);
         client.call(Command.DELETE_INSTANCE, remote, null, null);
         assertThat(cloud.domains()).isEmpty();
@@ -132,29 +118,5 @@ class HostCrashRetryTest {
       release.countDown();
       threads.shutdownNow();
     }
-  }
-
-  private static Process startServe(Path dir) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of(
-        "-Dhangar.home=" + Samples.home(), "-DHANGAR_LOG_LEVEL=WARN"), Main.class, "serve",
-        "--listen", "127.0.0.1:0")).redirectError(dir.resolve("serve.err").toFile());
-    pb.environment().put("HANGAR_TOKEN", HostTesting.HOST_TOKEN);
-    return pb.start();
-  }
-
-  private static HostPort servingOn(Process serve) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(),
-        StandardCharsets.UTF_8));
-    String first = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }).get(60, TimeUnit.SECONDS);
-    Matcher m = Pattern.compile("^serving on 127\\.0\\.0\\.1:(\\d+) ").matcher(
-        String.valueOf(first));
-    assertThat(m.find()).as(first).isTrue();
-    return new HostPort("127.0.0.1", Integer.parseInt(m.group(1)));
   }
 }

@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -44,6 +45,22 @@ final class HostTesting {
 
   static ObjectNode remoteContext(Map<String, String> attributes, String app, String uid) {
     return CODEC.mapper().valueToTree(Contexts.remote(attributes, app, uid, "Public IP"));
+  }
+
+  /**
+   * The remote context the platform builds from a DeployApp result: the app's name and uid, and
+   * the deployedAppAdditionalData the KVM backend needs to find the VM (its hypervisor).
+   */
+  static ObjectNode remoteContextOf(Map<String, String> attributes, JsonNode deployResult) {
+    ObjectNode remote = remoteContext(attributes, deployResult.path("vmName").asText(),
+        deployResult.path("vmUuid").asText());
+    ObjectNode endpoint = (ObjectNode) remote.get("remote_endpoints").get(0);
+    ((ObjectNode) endpoint.get("app_context")).put("deployed_app_json", CODEC.write(Map.of(
+        "name", deployResult.path("vmName").asText(), "vmdetails", Map.of("uid",
+            deployResult.path("vmUuid").asText(), "vmCustomParams", List.of(Map.of("name",
+                "hypervisor", "value", deployResult.path("deployedAppAdditionalData")
+                    .path("hypervisor").asText()))))));
+    return remote;
   }
 
   /** Waits up to 10 s for a condition. */

@@ -63,6 +63,10 @@ final class HypervisorConnections implements AutoCloseable {
       if (alive(h) || attempt > 0) {
         return h.as(target);
       }
+      // Dead (keepalive timed out across a partition, daemon restarted): libvirt never revives
+      // a connection, so it is replaced. It is not closed here: a command may still be calling
+      // through it (and would fail on its own), and closing it under that call could free it
+      // mid-call; libvirt-java's finalizer closes it once no command holds it.
       live.remove(target.uri(), p);
     }
   }

@@ -44,8 +44,14 @@ final class IpWaiter {
     this.timeouts = timeouts;
   }
 
-  /** One look at every source; null when none has a matching address. */
-  Found lookOnce(Domain domain, Set<String> macs, Pattern regex, Map<Source, String> answers) {
+  /**
+   * One look at every source; null when none has a matching address.
+   *
+   * @throws LibvirtException when the connection to the hypervisor is lost: no source can
+   *     answer any more, and waiting on would only turn a partition into a missing IP
+   */
+  Found lookOnce(Domain domain, Set<String> macs, Pattern regex, Map<Source, String> answers)
+      throws LibvirtException {
     for (Source s : Source.values()) {
       try {
         for (DomainInterface i : domain.interfaceAddresses(s.flag, 0)) {
@@ -61,15 +67,22 @@ final class IpWaiter {
         }
         answers.put(s, regex == null ? "no address" : "no address matching IP Regex");
       } catch (LibvirtException e) {
+        if (LibvirtErrors.isConnectionLost(e)) {
+          throw e;
+        }
         answers.put(s, LibvirtErrors.text(e));
       }
     }
     return null;
   }
 
-  /** Polls until an address appears or {@code timeout} passes. */
+  /**
+   * Polls until an address appears or {@code timeout} passes.
+   *
+   * @throws LibvirtException when the connection to the hypervisor is lost meanwhile
+   */
   Found await(String vmName, Domain domain, Set<String> macs, Pattern regex, Duration timeout,
-      CommandScope scope) {
+      CommandScope scope) throws LibvirtException {
     long deadline = timeouts.sleeper().nanoTime() + timeout.toNanos();
     Map<Source, String> answers = new LinkedHashMap<>();
     while (true) {

@@ -3,6 +3,7 @@ package dev.hangar.driver.kvm;
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
 import java.util.Set;
+import org.libvirt.Error.ErrorDomain;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 
@@ -27,7 +28,18 @@ final class LibvirtErrors {
   }
 
   static boolean isUnreachable(LibvirtException e) {
-    return e.getError() != null && UNREACHABLE.contains(e.getError().getCode());
+    return isConnectionLost(e)
+        || e.getError() != null && UNREACHABLE.contains(e.getError().getCode());
+  }
+
+  /**
+   * The connection itself failed, not the call: libvirt's RPC client reports its own failures
+   * (keepalive timeout, socket closed, a peer that is not libvirtd) from VIR_FROM_RPC with codes
+   * such as VIR_ERR_INTERNAL_ERROR, while a daemon's answers keep the domain of the driver that
+   * refused. Every later call on that connection fails the same way until it is replaced.
+   */
+  static boolean isConnectionLost(LibvirtException e) {
+    return e.getError() != null && e.getError().getDomain() == ErrorDomain.VIR_FROM_RPC;
   }
 
   /** The libvirt message without a trailing newline. */
@@ -43,7 +55,8 @@ final class LibvirtErrors {
 
   /** "could not {@code what} on {@code host}: {@code libvirt's reason}". */
   static RuntimeException wrap(String what, String host, LibvirtException e) {
-    String m = "could not " + what + " on " + host + ": " + text(e);
+    String m = "could not " + what + " on " + host + ": " + (isConnectionLost(e)
+        ? "lost the connection to the hypervisor (" + text(e) + ")" : text(e));
     if (isUnreachable(e)) {
       return BackendException.unavailable(m, e);
     }

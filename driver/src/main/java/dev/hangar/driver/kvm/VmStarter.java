@@ -54,7 +54,8 @@ final class VmStarter {
     return awaitIp(domain, view, plan, scope);
   }
 
-  private String awaitIp(Domain domain, DomainView view, VmPlan plan, CommandScope scope) {
+  private String awaitIp(Domain domain, DomainView view, VmPlan plan, CommandScope scope)
+      throws LibvirtException {
     Set<String> macs = view.nics().stream().filter(n -> !n.onOvs() || view.nics().stream()
         .allMatch(DomainView.NicView::onOvs)).map(DomainView.NicView::mac)
         .collect(Collectors.toSet());

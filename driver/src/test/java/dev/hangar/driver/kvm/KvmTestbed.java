@@ -145,6 +145,12 @@ final class KvmTestbed implements AutoCloseable {
   }
 
   ResourceRemoteCommandContext remote(JsonNode deployResult, Map<String, String> deployAttrs) {
+    return remote(attributes, deployResult, deployAttrs);
+  }
+
+  /** {@link #remote(JsonNode, Map)} for a provider with {@code attributes}, reservation res-1. */
+  static ResourceRemoteCommandContext remote(Map<String, String> attributes,
+      JsonNode deployResult, Map<String, String> deployAttrs) {
     List<Map<String, String>> custom = new ArrayList<>();
     deployResult.path("deployedAppAdditionalData").fields().forEachRemaining(e -> custom.add(
         Map.of("name", e.getKey(), "value", e.getValue().asText())));

@@ -69,6 +69,8 @@ public final class RealLibvirtd implements AutoCloseable {
   public static final String MANAGEMENT_GATEWAY = "192.168.213.1";
   /** A {@code dir} storage pool, at {@link #storagePoolPath()}. */
   public static final String STORAGE_POOL = "hangar-pool";
+  /** libvirt's own TCP port, inside the namespace, when the daemon listens on TCP. */
+  public static final int TCP_PORT = 16509;
 
   private static final String LIBVIRTD = "/usr/sbin/libvirtd";
   private static final String VIRTLOGD = "/usr/sbin/virtlogd";
@@ -152,6 +154,17 @@ public final class RealLibvirtd implements AutoCloseable {
    * the exception carries the tail of libvirtd's log.
    */
   public static RealLibvirtd start() throws IOException {
+    return start(false);
+  }
+
+  /**
+   * {@link #start()}, and with {@code listenTcp} libvirtd also listens on TCP port
+   * {@value #TCP_PORT} of every address of its namespace, unauthenticated ({@code auth_tcp =
+   * "none"}): only what the test routes into the namespace reaches it (see
+   * {@link LibvirtdTcpLink}). libvirt 9 without systemd has no socket activation, so the daemon
+   * needs {@code --listen} for it.
+   */
+  public static RealLibvirtd start(boolean listenTcp) throws IOException {
     String why = unavailableReason();
     if (why != null) {
       throw new IOException("cannot start a real libvirtd: " + why);
@@ -173,7 +186,7 @@ public final class RealLibvirtd implements AutoCloseable {
         Files.createDirectories(dir.resolve(d));
       }
       Files.createDirectories(dir.resolve("pool"));
-      writeConfig(dir);
+      writeConfig(dir, listenTcp);
       CapabilitiesCache.copyIn(dir.resolve("cache/qemu/capabilities"));
       for (String d : HOST_DIRS) {
         // Mount points only (as the packages would create them); nothing is written there.
@@ -195,9 +208,14 @@ public final class RealLibvirtd implements AutoCloseable {
           .start();
       awaitSocket(virtlogd, dir.resolve("run/virtlogd-sock"), "virtlogd");
       // libvirtd joins virtlogd's namespaces (same mounts, same network).
-      libvirtd = new ProcessBuilder("nsenter", "--target", Long.toString(virtlogd.pid()),
-          "--mount", "--net", "--", LIBVIRTD, "-p", dir.resolve("libvirtd.pid").toString(),
-          "-f", dir.resolve("etc/libvirtd.conf").toString())
+      List<String> daemon = new ArrayList<>(List.of("nsenter", "--target",
+          Long.toString(virtlogd.pid()), "--mount", "--net", "--", LIBVIRTD, "-p",
+          dir.resolve("libvirtd.pid").toString(), "-f",
+          dir.resolve("etc/libvirtd.conf").toString()));
+      if (listenTcp) {
+        daemon.add("--listen");
+      }
+      libvirtd = new ProcessBuilder(daemon)
           .redirectErrorStream(true).redirectOutput(dir.resolve("libvirtd.log").toFile())
           .start();
       awaitSocket(libvirtd, dir.resolve("run/libvirt-sock"), "libvirtd");
@@ -384,15 +402,21 @@ public final class RealLibvirtd implements AutoCloseable {
     return "qemu:///system?socket=" + dir.resolve("run/libvirt-sock");
   }
 
-  private static void writeConfig(Path dir) throws IOException {
+  private static void writeConfig(Path dir, boolean listenTcp) throws IOException {
     Path etc = dir.resolve("etc");
-    // The daemon is reached only through its private socket, by root.
-    Files.writeString(etc.resolve("libvirtd.conf"), String.join("\n",
+    // The daemon is reached through its private socket, by root, and (listenTcp) over TCP from
+    // inside its private network namespace only.
+    List<String> conf = new ArrayList<>(List.of(
         "auth_unix_rw = \"none\"",
         "auth_unix_ro = \"none\"",
         "unix_sock_rw_perms = \"0700\"",
-        "log_outputs = \"3:stderr\"",
-        ""));
+        "log_outputs = \"3:stderr\""));
+    if (listenTcp) {
+      conf.addAll(List.of("listen_tcp = 1", "listen_tls = 0", "auth_tcp = \"none\"",
+          "tcp_port = \"" + TCP_PORT + "\""));
+    }
+    conf.add("");
+    Files.writeString(etc.resolve("libvirtd.conf"), String.join("\n", conf));
     Files.writeString(etc.resolve("virtlogd.conf"), "log_outputs = \"3:stderr\"\n");
     // qemu as root, unconfined, no cgroups (no systemd here), no private /dev: guests may use any
     // file the test can read, and nothing is relabelled on the host.
@@ -578,7 +602,8 @@ public final class RealLibvirtd implements AutoCloseable {
     return r;
   }
 
-  private static ExecResult run(Duration timeout, List<String> cmd) throws IOException {
+  /** Runs {@code cmd} in the host namespaces (also for {@link LibvirtdTcpLink}). */
+  static ExecResult run(Duration timeout, List<String> cmd) throws IOException {
     Process p = new ProcessBuilder(cmd).start();
     p.getOutputStream().close();
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));

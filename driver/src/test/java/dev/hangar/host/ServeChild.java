@@ -1,0 +1,52 @@
+package dev.hangar.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hangar.cli.Main;
+import dev.hangar.testing.ChildJvm;
+import dev.hangar.testing.Samples;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code hangar serve} in a child JVM, for tests that kill a host: the child is the caller's to
+ * stop (by its {@link Process}); its stderr goes to {@code serve.err} in the given dir.
+ */
+final class ServeChild {
+  private ServeChild() {}
+
+  /** Starts {@code hangar serve --listen 127.0.0.1:0} with the host token, warnings only. */
+  static Process start(Path dir) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of(
+        "-Dhangar.home=" + Samples.home(), "-DHANGAR_LOG_LEVEL=WARN"), Main.class, "serve",
+        "--listen", "127.0.0.1:0")).redirectError(dir.resolve("serve.err").toFile());
+    pb.environment().put("HANGAR_TOKEN", HostTesting.HOST_TOKEN);
+    return pb.start();
+  }
+
+  /** Reads the "serving on 127.0.0.1:PORT" line the host prints once it listens (60 s bound). */
+  static HostPort servingOn(Process serve) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(),
+        StandardCharsets.UTF_8));
+    String first = CompletableFuture.supplyAsync(() -> {
+      try {
+        return out.readLine();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }).get(60, TimeUnit.SECONDS);
+    Matcher m = Pattern.compile("^serving on 127\\.0\\.0\\.1:(\\d+) ").matcher(
+        String.valueOf(first));
+    assertThat(m.find()).as(first).isTrue();
+    return new HostPort("127.0.0.1", Integer.parseInt(m.group(1)));
+  }
+}
