@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -31,6 +34,41 @@ public final class LocalProcesses {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether process {@code pid} holds a socket listening on TCP {@code port} (Linux: the
+   * process's {@code net/tcp{,6}} and its descriptors). Another process on that port does not
+   * count: a connect would not tell the two apart.
+   */
+  public static boolean listens(long pid, int port) {
+    Set<String> inodes = new HashSet<>();
+    String local = String.format(Locale.ROOT, ":%04X", port);
+    for (String table : new String[] {"tcp", "tcp6"}) {
+      Path path = Path.of("/proc", Long.toString(pid), "net", table);
+      try (Stream<String> lines = Files.lines(path)) {
+        // columns: sl local_address rem_address st ... uid timeout inode; 0A = LISTEN
+        lines.skip(1).map(l -> l.trim().split("\\s+"))
+            .filter(c -> c.length > 9 && c[1].endsWith(local) && c[3].equals("0A"))
+            .forEach(c -> inodes.add("socket:[" + c[9] + "]"));
+      } catch (IOException e) {
+        return false; // the process is gone
+      }
+    }
+    if (inodes.isEmpty()) {
+      return false;
+    }
+    try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return fds.anyMatch(fd -> {
+        try {
+          return inodes.contains(Files.readSymbolicLink(fd).toString());
+        } catch (IOException e) {
+          return false; // closed while we looked
+        }
+      });
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** A loopback TCP port nobody listens on right now. */

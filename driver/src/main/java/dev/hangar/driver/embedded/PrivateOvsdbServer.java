@@ -8,29 +8,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An {@code ovsdb-server} with the Open vSwitch schema in a private directory, listening on a
  * unix socket and a loopback TCP port. It runs as a child process (never daemonized) so that
  * {@link #close()} stops exactly it, by pid, and removes its directory.
+ *
+ * <p>The TCP port is the one the kernel gave the server's own bind (read from its log), never a
+ * port picked beforehand: a port found free and bound later can be taken in between by another
+ * process's server, and ovsdb-server, failing to listen, would still start on its unix socket
+ * while TCP clients reached the other server's database.
  */
 public final class PrivateOvsdbServer implements AutoCloseable {
   private static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
+  private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+  private static final Duration START = Duration.ofSeconds(10);
 
   private final Path dir;
-  private final List<String> command;
-  private final int tcpPort;
+  private volatile int tcpPort;
   private volatile Process process;
 
-  private PrivateOvsdbServer(Path dir, List<String> command, int tcpPort) throws IOException {
+  private PrivateOvsdbServer(Path dir) {
     this.dir = dir;
-    this.command = command;
-    this.tcpPort = tcpPort;
-    this.process = launch();
   }
 
-  private Process launch() throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+  /** Starts ovsdb-server on {@code port} (0: any the kernel gives). */
+  private Process launch(int port) throws IOException {
+    List<String> cmd = List.of(find("ovsdb-server"), dir.resolve("conf.db").toString(),
+        "--remote=punix:" + dir.resolve("db.sock"), "--remote=ptcp:" + port + ":127.0.0.1",
+        "--unixctl=" + dir.resolve("ovsdb-server.ctl"), "--pidfile=" + dir.resolve("pid"),
+        "--log-file=" + dir.resolve("ovsdb-server.log"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
         .redirectErrorStream(true).redirectOutput(dir.resolve("stdout").toFile());
     env(pb, dir);
     return pb.start();
@@ -49,16 +59,13 @@ public final class PrivateOvsdbServer implements AutoCloseable {
           + " and " + SCHEMA + " are needed); on Debian: apt-get install openvswitch-switch");
     }
     Path dir = Files.createTempDirectory("hangar-ovsdb-");
-    Path db = dir.resolve("conf.db");
-    run(dir, List.of(find("ovsdb-tool"), "create", db.toString(), SCHEMA.toString()));
-    int port = LocalProcesses.freeLoopbackPort();
-    List<String> cmd = List.of(find("ovsdb-server"), db.toString(),
-        "--remote=punix:" + dir.resolve("db.sock"), "--remote=ptcp:" + port + ":127.0.0.1",
-        "--unixctl=" + dir.resolve("ovsdb-server.ctl"), "--pidfile=" + dir.resolve("pid"),
-        "--log-file=" + dir.resolve("ovsdb-server.log"));
-    PrivateOvsdbServer server = new PrivateOvsdbServer(dir, cmd, port);
+    PrivateOvsdbServer server = new PrivateOvsdbServer(dir);
     try {
-      server.awaitSocket(Duration.ofSeconds(10));
+      run(dir, List.of(find("ovsdb-tool"), "create", dir.resolve("conf.db").toString(),
+          SCHEMA.toString()));
+      server.process = server.launch(0);
+      server.awaitSocket(START);
+      server.tcpPort = server.awaitPortInLog(START);
       server.vsctl("--may-exist", "add-br", bridge);
       return server;
     } catch (IOException | RuntimeException e) {
@@ -90,14 +97,28 @@ public final class PrivateOvsdbServer implements AutoCloseable {
     stop(process, true);
   }
 
-  /** Starts the killed server again on the same database, socket and TCP port. */
+  /**
+   * Starts the killed server again on the same database, socket and TCP port.
+   *
+   * @throws IOException when it cannot listen on that port again (another process took it
+   *     while it was down): its clients would otherwise reach that process instead
+   */
   public void restart() throws IOException {
     if (process.isAlive()) {
       throw new IllegalStateException("ovsdb-server pid " + process.pid() + " is still running");
     }
     Files.deleteIfExists(dir.resolve("db.sock"));
-    process = launch();
-    awaitSocket(Duration.ofSeconds(10));
+    process = launch(tcpPort);
+    awaitSocket(START);
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!LocalProcesses.listens(process.pid(), tcpPort)) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        stop(process, true);
+        throw new IOException("ovsdb-server could not listen on 127.0.0.1:" + tcpPort
+            + " again (taken by another process while it was down)");
+      }
+      pause();
+    }
   }
 
   /** Runs {@code ovs-vsctl --no-wait} against this database; returns its stdout. */
@@ -128,18 +149,43 @@ public final class PrivateOvsdbServer implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new IOException("ovsdb-server did not open " + sock + " within " + timeout);
       }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while starting ovsdb-server", e);
+      pause();
+    }
+  }
+
+  /** The port of its {@code ptcp:0} remote, as ovsdb-server logs it once bound. */
+  private int awaitPortInLog(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Path log = dir.resolve("ovsdb-server.log");
+    while (true) {
+      if (Files.exists(log)) {
+        Matcher m = LISTENING.matcher(Files.readString(log));
+        if (m.find()) {
+          return Integer.parseInt(m.group(1));
+        }
       }
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new IOException("ovsdb-server did not listen on a loopback TCP port within "
+            + timeout + ": " + (Files.exists(log) ? Files.readString(log).strip() : "no log"));
+      }
+      pause();
+    }
+  }
+
+  private static void pause() throws IOException {
+    try {
+      Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting ovsdb-server", e);
     }
   }
 
   @Override
   public void close() {
-    stop(process, false);
+    if (process != null) {
+      stop(process, false);
+    }
     LocalProcesses.deleteTree(dir);
   }
 
