@@ -71,15 +71,6 @@ final class HypervisorConnections implements AutoCloseable {
     }
   }
 
-  /** Forgets a connection after the host failed, so the next command reconnects. */
-  void drop(Hypervisor h) {
-    Pending p = live.get(h.uri());
-    if (p != null && p.future().isDone() && !p.future().isCompletedExceptionally()
-        && p.future().join().connect() == h.connect() && live.remove(h.uri(), p)) {
-      closeQuietly(h);
-    }
-  }
-
   private Hypervisor await(HypervisorTarget target, Pending p, Duration timeout) {
     try {
       return p.future().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

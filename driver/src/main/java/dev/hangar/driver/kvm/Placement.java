@@ -3,11 +3,14 @@ package dev.hangar.driver.kvm;
 import dev.hangar.driver.BackendException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 
 /** Picks the hypervisor for a new VM: the reachable one with the most free memory that fits. */
 final class Placement {
   private static final String TEST_DRIVER = "test";
+  /** VIR_CONNECT_LIST_DOMAINS_ACTIVE. */
+  private static final int LIST_ACTIVE = 1;
 
   private Placement() {}
 
@@ -34,12 +37,15 @@ final class Placement {
     Hypervisor best = null;
     long bestFree = -1;
     Map<String, String> refused = new LinkedHashMap<>(reach.down());
+    boolean lost = false;
     for (Hypervisor h : reach.up()) {
       long free;
       try {
         free = memory.of(h);
       } catch (LibvirtException e) {
-        refused.put(h.uri(), "free memory unknown: " + LibvirtErrors.text(e));
+        lost |= LibvirtErrors.isUnreachable(e);
+        refused.put(h.uri(), (LibvirtErrors.isConnectionLost(e) ? "lost the connection: "
+            : "free memory unknown: ") + LibvirtErrors.text(e));
         continue;
       }
       if (free < need) {
@@ -48,6 +54,10 @@ final class Placement {
         best = h;
         bestFree = free;
       }
+    }
+    if (best == null && lost) {
+      throw BackendException.unavailable("no hypervisor could take the VM: "
+          + VmLocator.describe(refused), null);
     }
     if (best == null) {
       throw new BackendException("no hypervisor has " + memoryMiB + " MiB of free memory for"
@@ -82,15 +92,17 @@ final class Placement {
 
   private static long nodeMemoryLessRunning(Hypervisor h) throws LibvirtException {
     long kib = h.connect().nodeInfo().memory;
-    for (int id : h.connect().listDomains()) {
+    // One call for all running domains (not an ID list and a lookup per ID): a host with
+    // hundreds of VMs is read in half the calls, and a domain gone meanwhile is not looked up.
+    for (Domain d : h.connect().listAllDomains(LIST_ACTIVE)) {
       try {
-        org.libvirt.Domain d = h.connect().domainLookupByID(id);
         kib -= d.getInfo().memory;
-        d.free();
       } catch (LibvirtException e) {
         if (!LibvirtErrors.isGone(e)) {
           throw e;
         }
+      } finally {
+        d.free();
       }
     }
     return Math.max(0, kib) * 1024;
