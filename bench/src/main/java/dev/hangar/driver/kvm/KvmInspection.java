@@ -2,7 +2,9 @@ package dev.hangar.driver.kvm;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -32,6 +34,17 @@ public final class KvmInspection {
     for (int id : connect.listDomains()) {
       Domain d = connect.domainLookupByID(id);
       out.add(d.getName());
+      d.free();
+    }
+    return out;
+  }
+
+  /** UUIDs of the running domains. */
+  public Set<String> runningUuids() throws LibvirtException {
+    Set<String> out = new HashSet<>();
+    for (int id : connect.listDomains()) {
+      Domain d = connect.domainLookupByID(id);
+      out.add(d.getUUIDString());
       d.free();
     }
     return out;
