@@ -7,26 +7,20 @@ import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.datamodel.context.ResourceCommandContext;
 import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.embedded.LibvirtProbe;
-import dev.hangar.driver.embedded.LocalProcesses;
-import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.kvm.KvmBackendProvider;
 import dev.hangar.driver.kvm.KvmInspection;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.ovsdb.OvsdbConnector;
 import dev.hangar.driver.ovsdb.OvsdbConnectors;
-import dev.hangar.driver.ovsdb.OvsdbEndpoint;
 import dev.hangar.driver.ovsdb.OvsdbSession;
 import dev.hangar.driver.ovsdb.PortChanges;
 import dev.hangar.driver.ovsdb.PortVlan;
 import dev.hangar.driver.spi.BackendRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,8 +50,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Deploying 200 apps on the libvirt test driver (DESIGN's budget: within 1.5× of a bare loop
@@ -113,7 +105,6 @@ public class KvmDeployBenchmark {
   static final int VCPUS = 1;
   static final Duration OVSDB_TIMEOUT = Duration.ofSeconds(10);
   private static final WireCodec CODEC = WireCodec.standard();
-  private static final AtomicInteger HOSTS = new AtomicInteger();
 
   // ---------------------------------------------------------------------------------------------
   // The two ways to deploy the same 200 apps.
@@ -133,11 +124,11 @@ public class KvmDeployBenchmark {
    * Both loops in one op, back to back, the order swapped every iteration: each measured
    * iteration gives a ratio taken under the same conditions. On this shared 2-core VM, forks
    * minutes apart differ by up to 1.5× in everything they run, libvirt's C code included; the
-   * two methods above run in different forks, so their ratio carries that drift. {@link Pairs}
+   * two methods above run in different forks, so their ratio carries that drift. {@link DeployPairs}
    * prints the paired figures when the fork ends.
    */
   @Benchmark
-  public int paired(Bare bare, ThroughDriver driver, Pairs pairs) throws Exception {
+  public int paired(Bare bare, ThroughDriver driver, DeployPairs pairs) throws Exception {
     long bareNanos;
     long driverNanos;
     if (pairs.bareFirst()) {
@@ -157,53 +148,6 @@ public class KvmDeployBenchmark {
     }
     pairs.add(bareNanos, driverNanos);
     return 2 * APPS;
-  }
-
-  /** The measured iterations of {@link #paired}, summed up at the end of the fork. */
-  @State(Scope.Benchmark)
-  public static class Pairs {
-    private final List<double[]> measured = new ArrayList<>();
-    private boolean measuring;
-    private int iteration;
-
-    @Setup(Level.Iteration)
-    public void iteration(IterationParams params) {
-      measuring = params.getType() == IterationType.MEASUREMENT;
-      iteration++;
-    }
-
-    boolean bareFirst() {
-      return iteration % 2 == 0;
-    }
-
-    void add(long bareNanos, long driverNanos) {
-      if (measuring) {
-        measured.add(new double[] {bareNanos / 1e6, driverNanos / 1e6});
-      }
-    }
-
-    @TearDown(Level.Trial)
-    public void report() {
-      if (measured.isEmpty()) {
-        return;
-      }
-      double bare = 0;
-      double driver = 0;
-      List<Double> ratios = new ArrayList<>();
-      StringBuilder each = new StringBuilder();
-      for (double[] m : measured) {
-        bare += m[0];
-        driver += m[1];
-        ratios.add(m[1] / m[0]);
-        each.append(String.format(" %.0f/%.0f", m[1], m[0]));
-      }
-      Collections.sort(ratios);
-      int n = measured.size();
-      System.out.printf("paired (%d iterations): bare %.1f ms, driver %.1f ms per %d deploys;"
-          + " ratio of means %.2fx, median ratio %.2fx (%.2f-%.2f); driver/bare ms:%s%n", n,
-          bare / n, driver / n, APPS, driver / bare, ratios.get(n / 2), ratios.get(0),
-          ratios.get(n - 1), each);
-    }
   }
 
   /** One deploy. */
@@ -247,7 +191,7 @@ public class KvmDeployBenchmark {
   public static class Bare {
     ExecutorService pool;
     OvsdbConnector connector;
-    Host host;
+    DeployHost host;
     Connect libvirt;
     OvsdbSession session;
     String sandbox;
@@ -265,7 +209,7 @@ public class KvmDeployBenchmark {
 
     @Setup(Level.Iteration)
     public void iteration() throws IOException, LibvirtException {
-      host = new Host("bare");
+      host = new DeployHost("bare");
       libvirt = new Connect(host.uri);
       session = connector.open(host.endpoint(), OVSDB_TIMEOUT);
       if (!session.bridgeExists(BRIDGE)) {
@@ -365,7 +309,7 @@ public class KvmDeployBenchmark {
     KvmBackendProvider provider;
     BackendRegistry backends;
     CloudProviderDriver driver;
-    Host host;
+    DeployHost host;
     Map<String, String> attributes;
     ResourceCommandContext context;
     String sandbox;
@@ -384,7 +328,7 @@ public class KvmDeployBenchmark {
       provider = new KvmBackendProvider();
       backends = BackendRegistry.empty().register(provider);
       driver = new CloudProviderDriver(backends, c -> RecordingOrchestratorApi.silent());
-      host = new Host("driver");
+      host = new DeployHost("driver");
       sandbox = "bench-" + host.label;
       attributes = new LinkedHashMap<>();
       attributes.put("Hangar Cloud Provider.Cloud Type", "KVM");
@@ -487,88 +431,5 @@ public class KvmDeployBenchmark {
       t.setDaemon(true);
       return t;
     });
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // A fresh hypervisor: a libvirt test-driver node file and a private ovsdb-server.
-
-  static final class Host implements AutoCloseable {
-    /** Hosts not closed yet: a fork that dies mid-iteration still stops its ovsdb-servers. */
-    private static final Set<Host> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    static {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(Host::close),
-          "bench-hosts-cleanup"));
-    }
-
-    final String label;
-    final Path dir;
-    final String uri;
-    final PrivateOvsdbServer ovsdb;
-
-    Host(String method) throws IOException {
-      label = method + "-" + ProcessHandle.current().pid() + "-" + HOSTS.incrementAndGet();
-      dir = Files.createTempDirectory("hangar-bench-" + label + "-");
-      Path node = dir.resolve("node.xml");
-      Files.writeString(node, nodeXml());
-      uri = "test://" + node;
-      PrivateOvsdbServer server;
-      try {
-        server = PrivateOvsdbServer.start(BRIDGE);
-      } catch (IOException | RuntimeException e) {
-        deleteDir();
-        throw e;
-      }
-      ovsdb = server;
-      OPEN.add(this);
-    }
-
-    OvsdbEndpoint endpoint() {
-      String remote = ovsdb.tcpRemote(); // tcp:127.0.0.1:PORT
-      int colon = remote.lastIndexOf(':');
-      return new OvsdbEndpoint.Tcp(remote.substring(4, colon),
-          Integer.parseInt(remote.substring(colon + 1)));
-    }
-
-    /** 256 GiB and 64 CPUs: room for 200 VMs of 256 MiB; a pool for get_inventory. */
-    static String nodeXml() {
-      return """
-          <node>
-            <cpu><nodes>1</nodes><sockets>4</sockets><cores>16</cores><threads>1</threads>
-              <active>64</active><mhz>2000</mhz><model>x86_64</model></cpu>
-            <memory>268435456</memory>
-            <pool type='dir'>
-              <name>hangar-pool</name>
-              <target><path>/hangar-pool</path></target>
-            </pool>
-          </node>
-          """;
-    }
-
-    /** Exactly {@code expected} ports on the bridge, each parked and tagged with the sandbox. */
-    void verifyPorts(String who, Set<String> expected, String sandbox) throws IOException {
-      Set<String> onBridge = new TreeSet<>(ovsdb.vsctlNames("list-ports", BRIDGE));
-      Set<String> parked = new TreeSet<>(ovsdb.vsctlNames("--bare", "--columns=name", "find",
-          "Port", "tag=" + PortVlan.PARKED_TAG));
-      Set<String> tagged = new TreeSet<>(ovsdb.vsctlNames("--bare", "--columns=name", "find",
-          "Interface", "external_ids:hangar-sandbox=" + sandbox));
-      if (!onBridge.equals(expected) || !parked.equals(expected) || !tagged.equals(expected)) {
-        throw new IllegalStateException(who + ": expected " + expected.size() + " parked ports on "
-            + BRIDGE + ", found " + onBridge.size() + " on the bridge, " + parked.size()
-            + " on VLAN " + PortVlan.PARKED_TAG + ", " + tagged.size() + " of sandbox " + sandbox);
-      }
-    }
-
-
-    @Override
-    public void close() {
-      OPEN.remove(this);
-      ovsdb.close();
-      deleteDir();
-    }
-
-    private void deleteDir() {
-      LocalProcesses.deleteTree(dir);
-    }
   }
 }

@@ -276,7 +276,7 @@ public class OvsRetagBenchmark {
       connector = OvsdbConnectors.standard();
       nodeDir = Files.createTempDirectory("hangar-bench-retag-");
       Path node = nodeDir.resolve("node.xml");
-      Files.writeString(node, KvmDeployBenchmark.Host.nodeXml());
+      Files.writeString(node, DeployHost.nodeXml());
       uri = "test://" + node;
       sandbox = "bench-retag-" + ProcessHandle.current().pid();
       attributes.put("Hangar Cloud Provider.Cloud Type", "KVM");
