@@ -1,6 +1,7 @@
 package dev.hangar.driver.embedded;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,11 +109,14 @@ public final class PrivateOvsdbServer implements AutoCloseable {
       throw new IllegalStateException("ovsdb-server pid " + process.pid() + " is still running");
     }
     Files.deleteIfExists(dir.resolve("db.sock"));
+    Path log = dir.resolve("ovsdb-server.log");
+    long logBefore = Files.exists(log) ? Files.size(log) : 0;
     process = launch(tcpPort);
     awaitSocket(START);
     long deadline = System.nanoTime() + START.toNanos();
     while (!LocalProcesses.listens(process.pid(), tcpPort)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
+      if (!process.isAlive() || System.nanoTime() > deadline
+          || logSince(log, logBefore).contains("listen failed")) {
         stop(process, true);
         throw new IOException("ovsdb-server could not listen on 127.0.0.1:" + tcpPort
             + " again (taken by another process while it was down)");
@@ -151,6 +155,12 @@ public final class PrivateOvsdbServer implements AutoCloseable {
       }
       pause();
     }
+  }
+
+  private static String logSince(Path log, long offset) throws IOException {
+    byte[] all = Files.readAllBytes(log);
+    return offset >= all.length ? ""
+        : new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
   }
 
   /** The port of its {@code ptcp:0} remote, as ovsdb-server logs it once bound. */
