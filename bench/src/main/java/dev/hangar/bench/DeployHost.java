@@ -78,11 +78,11 @@ final class DeployHost implements AutoCloseable {
         "Interface", "external_ids:hangar-sandbox=" + sandbox));
     if (!onBridge.equals(expected) || !parked.equals(expected) || !tagged.equals(expected)) {
       throw new IllegalStateException(who + ": expected " + expected.size() + " parked ports on "
-          + KvmDeployBenchmark.BRIDGE + ", found " + onBridge.size() + " on the bridge, " + parked.size()
-          + " on VLAN " + PortVlan.PARKED_TAG + ", " + tagged.size() + " of sandbox " + sandbox);
+          + KvmDeployBenchmark.BRIDGE + ", found " + onBridge.size() + " on the bridge, "
+          + parked.size() + " on VLAN " + PortVlan.PARKED_TAG + ", " + tagged.size()
+          + " of sandbox " + sandbox);
     }
   }
-
 
   @Override
   public void close() {

@@ -56,7 +56,8 @@ public class DeployPairs {
     int n = measured.size();
     System.out.printf("paired (%d iterations): bare %.1f ms, driver %.1f ms per %d deploys;"
         + " ratio of means %.2fx, median ratio %.2fx (%.2f-%.2f); driver/bare ms:%s%n", n,
-        bare / n, driver / n, KvmDeployBenchmark.APPS, driver / bare, ratios.get(n / 2), ratios.get(0),
+        bare / n, driver / n, KvmDeployBenchmark.APPS, driver / bare, ratios.get(n / 2),
+        ratios.get(0),
         ratios.get(n - 1), each);
   }
 }

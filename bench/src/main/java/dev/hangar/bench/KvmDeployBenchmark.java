@@ -124,8 +124,8 @@ public class KvmDeployBenchmark {
    * Both loops in one op, back to back, the order swapped every iteration: each measured
    * iteration gives a ratio taken under the same conditions. On this shared 2-core VM, forks
    * minutes apart differ by up to 1.5× in everything they run, libvirt's C code included; the
-   * two methods above run in different forks, so their ratio carries that drift. {@link DeployPairs}
-   * prints the paired figures when the fork ends.
+   * two methods above run in different forks, so their ratio carries that drift.
+   * {@link DeployPairs} prints the paired figures when the fork ends.
    */
   @Benchmark
   public int paired(Bare bare, ThroughDriver driver, DeployPairs pairs) throws Exception {

@@ -14,11 +14,10 @@ import dev.hangar.driver.kvm.KvmCloudFixture;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.driver.testing.GuestImage;
+import dev.hangar.driver.testing.LibvirtContents;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.testing.Contexts;
 import dev.hangar.testing.ProgressHookApi;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,29 +90,8 @@ class HostCrashResumeTest {
               "Kernel Cmdline", GuestImage.CMDLINE, "CPU", "1", "RAM", "256", "NIC Count", "1",
               "Wait for IP", "True", "Refresh IP Timeout", "120")));
 
-      Process serve = ServeChild.start(dir);
-      try {
-        HostPort first = ServeChild.servingOn(serve);
-        try (HostClient client = HostClient.connect(first, HostTesting.TOKEN,
-            ClientTls.PLAINTEXT)) {
-          CompletableFuture<Status> inFlight = CompletableFuture.supplyAsync(() -> {
-            try {
-              client.call(Command.DEPLOY, ctx, request, Duration.ofSeconds(120));
-              return Status.OK;
-            } catch (StatusRuntimeException e) {
-              return e.getStatus();
-            }
-          }, threads);
-          assertThat(held.await(90, TimeUnit.SECONDS)).as("the Deploy reached its IP wait")
-              .isTrue();
-          serve.destroyForcibly(); // SIGKILL: no graceful shutdown, no rollback
-          assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
-          assertThat(inFlight.get(30, TimeUnit.SECONDS).getCode())
-              .isEqualTo(Status.Code.UNAVAILABLE);
-        }
-      } finally {
-        serve.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      ServeChild.killDuringDeploy(dir, ctx, request, held, Duration.ofSeconds(90), () -> { },
+          threads);
       release.countDown();
 
       // What the dead host left: one running VM and its port.
@@ -157,12 +134,17 @@ class HostCrashResumeTest {
         assertThat(domains(libvirt)).as("domains after DeleteInstance").isEmpty();
         assertThat(ovsdb.vsctlNames("list-ports", BRIDGE)).as("ports after DeleteInstance")
             .isEmpty();
-        assertThat(volumesAndFiles(libvirtd)).as("volumes after DeleteInstance").isEmpty();
+        assertThat(LibvirtContents.poolContents(libvirtd)).as("volumes after DeleteInstance")
+            .isEmpty();
       }
     } finally {
       release.countDown();
       threads.shutdownNow();
     }
+  }
+
+  private static List<String> domains(Connect libvirt) throws LibvirtException {
+    return LibvirtContents.domainNames(libvirt);
   }
 
   private static Map<String, String> attributes(RealLibvirtd libvirtd, PrivateOvsdbServer ovsdb) {
@@ -173,37 +155,5 @@ class HostCrashResumeTest {
     a.put("Hangar Cloud Provider.Storage Pool", libvirtd.storagePool());
     a.put("Hangar Cloud Provider.Management Network", libvirtd.managementNetwork());
     return a;
-  }
-
-  /** Running and defined domains, by name. */
-  private static List<String> domains(Connect c) throws LibvirtException {
-    TreeSet<String> out = new TreeSet<>(List.of(c.listDefinedDomains()));
-    for (int id : c.listDomains()) {
-      Domain d = c.domainLookupByID(id);
-      try {
-        out.add(d.getName());
-      } finally {
-        d.free();
-      }
-    }
-    return List.copyOf(out);
-  }
-
-  /** The pool's volumes (refreshed) and the files in its directory. */
-  private static List<String> volumesAndFiles(RealLibvirtd libvirtd) throws Exception {
-    TreeSet<String> out = new TreeSet<>();
-    StoragePool pool = libvirtd.connection().storagePoolLookupByName(libvirtd.storagePool());
-    try {
-      pool.refresh(0);
-      for (String v : pool.listVolumes()) {
-        out.add("volume " + v);
-      }
-    } finally {
-      pool.free();
-    }
-    try (Stream<Path> files = Files.list(libvirtd.storagePoolPath())) {
-      files.forEach(f -> out.add("file " + f.getFileName()));
-    }
-    return List.copyOf(out);
   }
 }

@@ -12,13 +12,10 @@ import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.testing.Contexts;
 import dev.hangar.testing.ProgressHookApi;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,31 +64,9 @@ class HostCrashRetryTest {
       String request = Contexts.request(KvmCloudFixture.kernelDeployApp("crash-1", "db",
           Map.of("Wait for IP", "True", "Refresh IP Timeout", "60")));
 
-      Process serve = ServeChild.start(dir);
-      try {
-        HostPort first = ServeChild.servingOn(serve);
-        try (HostClient client = HostClient.connect(first, HostTesting.TOKEN,
-            ClientTls.PLAINTEXT)) {
-          CompletableFuture<Status> inFlight = CompletableFuture.supplyAsync(() -> {
-            try {
-              client.call(Command.DEPLOY, ctx, request, Duration.ofSeconds(120));
-              return Status.OK;
-            } catch (StatusRuntimeException e) {
-              return e.getStatus();
-            }
-          }, threads);
-          assertThat(held.await(60, TimeUnit.SECONDS)).as("the Deploy reached its IP wait")
-              .isTrue();
-          assertThat(cloud.ports()).as("ports made by the first host").hasSize(2);
-
-          serve.destroyForcibly(); // SIGKILL: no graceful shutdown, no rollback
-          assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
-          assertThat(inFlight.get(30, TimeUnit.SECONDS).getCode())
-              .isEqualTo(Status.Code.UNAVAILABLE);
-        }
-      } finally {
-        serve.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      ServeChild.killDuringDeploy(dir, ctx, request, held, Duration.ofSeconds(60),
+          () -> assertThat(cloud.ports()).as("ports made by the first host").hasSize(2),
+          threads);
       List<String> leftByTheDeadHost = cloud.ports();
       release.countDown();
 

@@ -2,9 +2,13 @@ package dev.hangar.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.cli.Main;
+import dev.hangar.driver.Command;
 import dev.hangar.testing.ChildJvm;
 import dev.hangar.testing.Samples;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,7 +16,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +38,44 @@ final class ServeChild {
         "--listen", "127.0.0.1:0")).redirectError(dir.resolve("serve.err").toFile());
     pb.environment().put("HANGAR_TOKEN", HostTesting.HOST_TOKEN);
     return pb.start();
+  }
+
+  /** A check run while the Deploy is held, before the kill. */
+  interface Check {
+    void run() throws Exception;
+  }
+
+  /**
+   * Sends {@code request} as a Deploy to a child host started in {@code dir}, waits (up to
+   * {@code within}) until {@code held} counts down (the test holds the Deploy there), runs
+   * {@code whileHeld}, kills the child with SIGKILL (no graceful shutdown, no rollback) and
+   * checks that the caller's call ended UNAVAILABLE.
+   */
+  static void killDuringDeploy(Path dir, ObjectNode ctx, String request, CountDownLatch held,
+      Duration within, Check whileHeld, ExecutorService threads) throws Exception {
+    Process serve = start(dir);
+    try {
+      try (HostClient client = HostClient.connect(servingOn(serve), HostTesting.TOKEN,
+          ClientTls.PLAINTEXT)) {
+        CompletableFuture<Status> inFlight = CompletableFuture.supplyAsync(() -> {
+          try {
+            client.call(Command.DEPLOY, ctx, request, Duration.ofSeconds(120));
+            return Status.OK;
+          } catch (StatusRuntimeException e) {
+            return e.getStatus();
+          }
+        }, threads);
+        assertThat(held.await(within.toSeconds(), TimeUnit.SECONDS))
+            .as("the Deploy reached the step the test holds it at").isTrue();
+        whileHeld.run();
+        serve.destroyForcibly();
+        assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(inFlight.get(30, TimeUnit.SECONDS).getCode())
+            .isEqualTo(Status.Code.UNAVAILABLE);
+      }
+    } finally {
+      serve.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   /** Reads the "serving on 127.0.0.1:PORT" line the host prints once it listens (60 s bound). */

@@ -13,6 +13,7 @@ import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.ovsdb.OvsdbConnectors;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.driver.testing.GuestImage;
+import dev.hangar.driver.testing.LibvirtContents;
 import dev.hangar.driver.testing.LibvirtdTcpLink;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.testing.Contexts;
@@ -337,19 +338,8 @@ class KvmLibvirtPartitionTest {
     assertThat(volumes()).as("volumes %s", when).containsExactly(TEMPLATE);
   }
 
-  /** Running and defined domains, by name. */
   private static List<String> domains() throws LibvirtException {
-    Connect c = libvirtd.connection();
-    TreeSet<String> out = new TreeSet<>(List.of(c.listDefinedDomains()));
-    for (int id : c.listDomains()) {
-      Domain d = c.domainLookupByID(id);
-      try {
-        out.add(d.getName());
-      } finally {
-        d.free();
-      }
-    }
-    return List.copyOf(out);
+    return LibvirtContents.domainNames(libvirtd.connection());
   }
 
   private static List<String> ports() throws IOException {

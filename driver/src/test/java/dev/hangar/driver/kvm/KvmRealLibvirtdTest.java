@@ -16,6 +16,7 @@ import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.ovsdb.OvsdbConnectors;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.driver.testing.GuestImage;
+import dev.hangar.driver.testing.LibvirtContents;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.driver.testing.RealLibvirtd.ExecResult;
 import dev.hangar.testing.Contexts;
@@ -445,22 +446,8 @@ class KvmRealLibvirtdTest {
     return out;
   }
 
-  /** The pool's volumes (refreshed from disk) and the files in its directory, sorted. */
   private static List<String> volumes() throws Exception {
-    StoragePool pool = libvirtd.connection().storagePoolLookupByName(libvirtd.storagePool());
-    TreeSet<String> out = new TreeSet<>();
-    try {
-      pool.refresh(0);
-      for (String v : pool.listVolumes()) {
-        out.add("volume " + v);
-      }
-    } finally {
-      pool.free();
-    }
-    try (Stream<Path> files = Files.list(libvirtd.storagePoolPath())) {
-      files.forEach(f -> out.add("file " + f.getFileName()));
-    }
-    return List.copyOf(out);
+    return LibvirtContents.poolContents(libvirtd);
   }
 
   private static void removeLeftovers() {
