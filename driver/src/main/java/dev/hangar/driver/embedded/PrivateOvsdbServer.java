@@ -158,6 +158,9 @@ public final class PrivateOvsdbServer implements AutoCloseable {
   }
 
   private static String logSince(Path log, long offset) throws IOException {
+    if (!Files.exists(log)) {
+      return "";
+    }
     byte[] all = Files.readAllBytes(log);
     return offset >= all.length ? ""
         : new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
