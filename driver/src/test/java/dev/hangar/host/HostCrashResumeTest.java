@@ -17,6 +17,7 @@ import dev.hangar.driver.testing.GuestImage;
 import dev.hangar.driver.testing.LibvirtContents;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.testing.Contexts;
+import dev.hangar.testing.ProgressHold;
 import dev.hangar.testing.ProgressHookApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -65,20 +65,10 @@ class HostCrashResumeTest {
         + " installs openvswitch-switch)");
     GuestImage image = GuestImage.build();
     ExecutorService threads = Executors.newCachedThreadPool();
-    CountDownLatch held = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
     RecordingOrchestratorApi recorded = new RecordingOrchestratorApi(Map.of(), null);
     // Holds the Deploy at its first "Waiting up to … for the IP" report: started, port made.
-    OrchestratorApi holding = new ProgressHookApi(recorded, message -> {
-      if (message.startsWith("Waiting up to") && held.getCount() > 0) {
-        held.countDown();
-        try {
-          release.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    });
+    ProgressHold hold = new ProgressHold("Waiting up to", Duration.ofSeconds(60));
+    OrchestratorApi holding = new ProgressHookApi(recorded, hold);
     try (RealLibvirtd libvirtd = RealLibvirtd.start();
         PrivateOvsdbServer ovsdb = PrivateOvsdbServer.start(BRIDGE);
         CallbackServer callbacks = CallbackServer.start(HostTesting.LOOPBACK, holding)) {
@@ -90,9 +80,9 @@ class HostCrashResumeTest {
               "Kernel Cmdline", GuestImage.CMDLINE, "CPU", "1", "RAM", "256", "NIC Count", "1",
               "Wait for IP", "True", "Refresh IP Timeout", "120")));
 
-      ServeChild.killDuringDeploy(dir, ctx, request, held, Duration.ofSeconds(90), () -> { },
+      ServeChild.killDuringDeploy(dir, ctx, request, hold.reached(), Duration.ofSeconds(90), () -> { },
           threads);
-      release.countDown();
+      hold.release();
 
       // What the dead host left: one running VM and its port.
       Connect libvirt = libvirtd.connection();
@@ -138,7 +128,7 @@ class HostCrashResumeTest {
             .isEmpty();
       }
     } finally {
-      release.countDown();
+      hold.release();
       threads.shutdownNow();
     }
   }

@@ -11,15 +11,14 @@ import dev.hangar.driver.kvm.KvmCloudFixture;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.testing.Contexts;
+import dev.hangar.testing.ProgressHold;
 import dev.hangar.testing.ProgressHookApi;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,20 +42,10 @@ class HostCrashRetryTest {
   void aDeployWhoseHostWasKilledIsRetriedOnAnotherHostWithOneVmAndNoLeak(@TempDir Path dir)
       throws Exception {
     ExecutorService threads = Executors.newCachedThreadPool();
-    CountDownLatch held = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
     RecordingOrchestratorApi recorded = new RecordingOrchestratorApi(Map.of(), null);
     // Holds the Deploy at its first "Waiting up to … for the IP" report: started, ports made.
-    OrchestratorApi holding = new ProgressHookApi(recorded, message -> {
-      if (message.startsWith("Waiting up to") && held.getCount() > 0) {
-        held.countDown();
-        try {
-          release.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    });
+    ProgressHold hold = new ProgressHold("Waiting up to", Duration.ofSeconds(60));
+    OrchestratorApi holding = new ProgressHookApi(recorded, hold);
     try (KvmCloudFixture cloud = new KvmCloudFixture(Duration.ofMillis(50));
         CallbackServer callbacks = CallbackServer.start(HostTesting.LOOPBACK, holding)) {
       ObjectNode ctx = HostTesting.resourceContext(cloud.providerAttributes());
@@ -64,11 +53,11 @@ class HostCrashRetryTest {
       String request = Contexts.request(KvmCloudFixture.kernelDeployApp("crash-1", "db",
           Map.of("Wait for IP", "True", "Refresh IP Timeout", "60")));
 
-      ServeChild.killDuringDeploy(dir, ctx, request, held, Duration.ofSeconds(60),
+      ServeChild.killDuringDeploy(dir, ctx, request, hold.reached(), Duration.ofSeconds(60),
           () -> assertThat(cloud.ports()).as("ports made by the first host").hasSize(2),
           threads);
       List<String> leftByTheDeadHost = cloud.ports();
-      release.countDown();
+      hold.release();
 
       // The orchestrator retries the same request (same actionId) on another host.
       try (BackendRegistry backends = BackendRegistry.empty().register(cloud.provider());
@@ -90,7 +79,7 @@ class HostCrashRetryTest {
         assertThat(cloud.ports()).isEmpty();
       }
     } finally {
-      release.countDown();
+      hold.release();
       threads.shutdownNow();
     }
   }

@@ -21,6 +21,7 @@ import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.driver.testing.RealLibvirtd.ExecResult;
 import dev.hangar.testing.Contexts;
 import dev.hangar.testing.LogCapture;
+import dev.hangar.testing.ProgressHookApi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,8 @@ class KvmRealLibvirtdTest {
         Duration.ofSeconds(30), Duration.ofSeconds(10), GRACEFUL_SHUTDOWN,
         Duration.ofMillis(200), KvmTimeouts.Sleeper.REAL));
     api = new TimedApi();
-    driver = new CloudProviderDriver(BackendRegistry.empty().register(provider), c -> api);
+    driver = new CloudProviderDriver(BackendRegistry.empty().register(provider),
+        c -> api.api());
     attributes.put("Hangar Cloud Provider.Hypervisors", libvirtd.uri());
     attributes.put("Hangar Cloud Provider.OVS Bridge", BRIDGE);
     attributes.put("Hangar Cloud Provider.OVSDB Remote", ovsdb.tcpRemote());
@@ -485,9 +487,16 @@ class KvmRealLibvirtdTest {
   }
 
   /** The recording orchestrator API, with the time of each progress line. */
-  private static final class TimedApi implements OrchestratorApi {
+  private static final class TimedApi {
     private final RecordingOrchestratorApi calls = RecordingOrchestratorApi.silent();
     private final List<Map.Entry<Long, String>> progress = new CopyOnWriteArrayList<>();
+    private final OrchestratorApi api = new ProgressHookApi(calls,
+        m -> progress.add(Map.entry(System.nanoTime(), m)));
+
+    /** What the driver calls. */
+    OrchestratorApi api() {
+      return api;
+    }
 
     List<ApiCall> calls(String method) {
       return calls.calls().stream().filter(c -> c.method().equals(method)).toList();
@@ -510,33 +519,6 @@ class KvmRealLibvirtdTest {
         }
       }
       return fail("no progress line starting with '%s' in %s", prefix, progress());
-    }
-
-    @Override
-    public void updateResourceAddress(String resourceName, String address) {
-      calls.updateResourceAddress(resourceName, address);
-    }
-
-    @Override
-    public void setAttributeValue(String resourceFullName, String attributeName, String value) {
-      calls.setAttributeValue(resourceFullName, attributeName, value);
-    }
-
-    @Override
-    public void writeMessageToReservationOutput(String reservationId, String message) {
-      progress.add(Map.entry(System.nanoTime(), message));
-      calls.writeMessageToReservationOutput(reservationId, message);
-    }
-
-    @Override
-    public String decryptPassword(String encrypted) {
-      return calls.decryptPassword(encrypted);
-    }
-
-    @Override
-    public void setResourceLiveStatus(String resourceName, String liveStatusName,
-        String additionalInfo) {
-      calls.setResourceLiveStatus(resourceName, liveStatusName, additionalInfo);
     }
   }
 }
