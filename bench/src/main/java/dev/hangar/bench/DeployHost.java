@@ -2,7 +2,6 @@ package dev.hangar.bench;
 
 import dev.hangar.driver.embedded.LocalProcesses;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
-import dev.hangar.driver.ovsdb.OvsdbEndpoint;
 import dev.hangar.driver.ovsdb.PortVlan;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,13 +44,6 @@ final class DeployHost implements AutoCloseable {
     }
     ovsdb = server;
     OPEN.add(this);
-  }
-
-  OvsdbEndpoint endpoint() {
-    String remote = ovsdb.tcpRemote(); // tcp:127.0.0.1:PORT
-    int colon = remote.lastIndexOf(':');
-    return new OvsdbEndpoint.Tcp(remote.substring(4, colon),
-        Integer.parseInt(remote.substring(colon + 1)));
   }
 
   /** 256 GiB and 64 CPUs: room for 200 VMs of 256 MiB; a pool for get_inventory. */

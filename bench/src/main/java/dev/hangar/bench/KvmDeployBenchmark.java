@@ -211,7 +211,7 @@ public class KvmDeployBenchmark {
     public void iteration() throws IOException, LibvirtException {
       host = new DeployHost("bare");
       libvirt = new Connect(host.uri);
-      session = connector.open(host.endpoint(), OVSDB_TIMEOUT);
+      session = connector.open(host.ovsdb.tcpEndpoint(), OVSDB_TIMEOUT);
       if (!session.bridgeExists(BRIDGE)) {
         throw new IllegalStateException("no " + BRIDGE + " on " + session.describe());
       }

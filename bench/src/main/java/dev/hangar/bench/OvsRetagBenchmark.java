@@ -190,7 +190,7 @@ public class OvsRetagBenchmark {
     @Setup(Level.Iteration)
     public void iteration() throws IOException {
       db = Db.start();
-      session = connector.open(db.endpoint(), OVSDB_TIMEOUT);
+      session = connector.open(db.server.tcpEndpoint(), OVSDB_TIMEOUT);
       session.apply(BRIDGE, PortChanges.insert(rows));
       vlan = nextVlan();
       Map<String, PortVlan> updates = new HashMap<>();
@@ -318,7 +318,7 @@ public class OvsRetagBenchmark {
       }
       Set<String> ids = new TreeSet<>();
       vms.forEach(v -> ids.add(v.path("vmUuid").asText()));
-      try (OvsdbSession s = connector.open(db.endpoint(), OVSDB_TIMEOUT)) {
+      try (OvsdbSession s = connector.open(db.server.tcpEndpoint(), OVSDB_TIMEOUT)) {
         for (OvsPort p : s.ports(BRIDGE).values()) {
           if (ids.contains(p.externalIds().get("vm-id"))) {
             rows.add(p);
@@ -350,7 +350,7 @@ public class OvsRetagBenchmark {
     @Setup(Level.Iteration)
     public void iteration() throws IOException {
       db = Db.start();
-      try (OvsdbSession s = connector.open(db.endpoint(), OVSDB_TIMEOUT)) {
+      try (OvsdbSession s = connector.open(db.server.tcpEndpoint(), OVSDB_TIMEOUT)) {
         List<OvsPort> parked = new ArrayList<>();
         rows.forEach(p -> parked.add(new OvsPort(p.name(), PortVlan.parked(), p.externalIds())));
         s.apply(BRIDGE, PortChanges.insert(parked));
@@ -487,13 +487,6 @@ public class OvsRetagBenchmark {
       Db d = new Db(PrivateOvsdbServer.start(BRIDGE));
       OPEN.add(d);
       return d;
-    }
-
-    OvsdbEndpoint endpoint() {
-      String remote = server.tcpRemote(); // tcp:127.0.0.1:PORT
-      int colon = remote.lastIndexOf(':');
-      return new OvsdbEndpoint.Tcp(remote.substring(4, colon),
-          Integer.parseInt(remote.substring(colon + 1)));
     }
 
     /** Exactly {@code expected} on the bridge, each on access VLAN {@code vlan}. */

@@ -1,5 +1,6 @@
 package dev.hangar.driver.embedded;
 
+import dev.hangar.driver.ovsdb.OvsdbEndpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,6 +88,16 @@ public final class PrivateOvsdbServer implements AutoCloseable {
   /** {@code tcp:127.0.0.1:PORT}. */
   public String tcpRemote() {
     return "tcp:127.0.0.1:" + tcpPort;
+  }
+
+  /** The loopback TCP port it listens on. */
+  public int tcpPort() {
+    return tcpPort;
+  }
+
+  /** Its loopback TCP remote as an endpoint of Hangar's OVSDB client. */
+  public OvsdbEndpoint.Tcp tcpEndpoint() {
+    return new OvsdbEndpoint.Tcp("127.0.0.1", tcpPort);
   }
 
   public boolean isAlive() {

@@ -56,8 +56,7 @@ class PrivateOvsdbServerTest {
   }
 
   private static int port(PrivateOvsdbServer s) {
-    String remote = s.tcpRemote();
-    assertThat(remote).startsWith("tcp:127.0.0.1:");
-    return Integer.parseInt(remote.substring(remote.lastIndexOf(':') + 1));
+    assertThat(s.tcpRemote()).isEqualTo("tcp:127.0.0.1:" + s.tcpPort());
+    return s.tcpPort();
   }
 }

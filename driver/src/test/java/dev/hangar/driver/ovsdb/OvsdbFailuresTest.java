@@ -30,7 +30,6 @@ class OvsdbFailuresTest {
   private PrivateOvsdbServer server;
   private OvsdbConnector connector;
   private PrivateSshd sshd;
-  private Process restarted;
 
   @BeforeEach
   void start() throws Exception {
@@ -47,9 +46,6 @@ class OvsdbFailuresTest {
     }
     if (connector != null) {
       connector.close();
-    }
-    if (restarted != null) {
-      OvsdbServers.stop(restarted);
     }
     if (sshd != null) {
       sshd.close();
@@ -92,13 +88,13 @@ class OvsdbFailuresTest {
     OvsdbSession session = connector.open(endpoint, TIMEOUT);
     session.apply("br-int", PortChanges.insert(List.of(parked("hgk0"))));
 
-    OvsdbServers.kill(server);
+    server.kill();
     OvsdbException e = unreachable(() -> session.ports("br-int"));
     assertThat(e.getMessage()).contains(endpoint.describe()).contains("br-int");
     // While it is down, opening fails the same way, promptly.
     unreachable(() -> connector.open(endpoint, TIMEOUT));
 
-    restarted = OvsdbServers.restart(server);
+    server.restart();
     try (OvsdbSession again = connector.open(endpoint, TIMEOUT)) {
       assertThat(again.ports("br-int")).containsOnlyKeys("hgk0");
     }

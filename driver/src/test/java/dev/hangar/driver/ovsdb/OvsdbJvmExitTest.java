@@ -32,7 +32,7 @@ class OvsdbJvmExitTest {
       Path out = Files.createTempFile("hangar-exit-", ".log");
       try {
         Process child = new ProcessBuilder(ChildJvm.command(List.of(), Child.class,
-            Integer.toString(OvsdbServers.tcpPort(server)), OvsdbServers.socket(server).toString(),
+            Integer.toString(server.tcpPort()), OvsdbServers.socket(server).toString(),
             Integer.toString(sshd.port()), sshd.user(), sshd.keyFile().toString()))
             .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         // Connecting takes a few seconds at most; the bound that matters is checked below.

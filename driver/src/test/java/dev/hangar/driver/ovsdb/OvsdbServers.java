@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Test helpers around {@link PrivateOvsdbServer}: endpoints, signals, a restart in place. */
+/** Test helpers around {@link PrivateOvsdbServer}: endpoints, signals, session counts. */
 final class OvsdbServers {
   private OvsdbServers() {
   }
@@ -23,13 +23,8 @@ final class OvsdbServers {
     return Path.of(s.unixRemote().substring("unix:".length()));
   }
 
-  static int tcpPort(PrivateOvsdbServer s) {
-    String r = s.tcpRemote();
-    return Integer.parseInt(r.substring(r.lastIndexOf(':') + 1));
-  }
-
   static OvsdbEndpoint.Tcp tcp(PrivateOvsdbServer s) {
-    return new OvsdbEndpoint.Tcp("127.0.0.1", tcpPort(s));
+    return s.tcpEndpoint();
   }
 
   static OvsdbEndpoint.LocalUnix unix(PrivateOvsdbServer s) {
@@ -46,53 +41,6 @@ final class OvsdbServers {
 
   static void signal(long pid, String signal) throws IOException {
     run(List.of("kill", "-" + signal, Long.toString(pid)), Map.of());
-  }
-
-  /** SIGKILLs the server and waits until it is gone; its files stay. */
-  static void kill(PrivateOvsdbServer s) throws Exception {
-    ProcessHandle h = ProcessHandle.of(s.pid()).orElseThrow();
-    signal(s.pid(), "KILL");
-    h.onExit().get(10, TimeUnit.SECONDS);
-  }
-
-  /**
-   * Starts a new ovsdb-server on the killed one's database, socket and TCP port, as an admin
-   * restarting it would. Close the returned process by pid.
-   */
-  static Process restart(PrivateOvsdbServer s) throws IOException, InterruptedException {
-    Path dir = dir(s);
-    ProcessBuilder pb = new ProcessBuilder("ovsdb-server", dir.resolve("conf.db").toString(),
-        "--remote=punix:" + dir.resolve("db.sock"),
-        "--remote=ptcp:" + tcpPort(s) + ":127.0.0.1",
-        "--unixctl=" + dir.resolve("ovsdb-server.ctl"), "--pidfile=" + dir.resolve("pid"),
-        "--log-file=" + dir.resolve("ovsdb-server.log"))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout2").toFile());
-    pb.environment().putAll(Map.of("OVS_RUNDIR", dir.toString(), "OVS_LOGDIR", dir.toString(),
-        "OVS_DBDIR", dir.toString()));
-    Process p = pb.start();
-    // Answering ovs-vsctl means both remotes are up.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try {
-        s.vsctl("show");
-        run(List.of("ovs-vsctl", "--no-wait", "--timeout=5", "--db=" + s.tcpRemote(), "show"),
-            Map.of());
-        return p;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline || !p.isAlive()) {
-          p.destroyForcibly();
-          throw new IOException("restarted ovsdb-server did not come up", e);
-        }
-        Thread.sleep(20);
-      }
-    }
-  }
-
-  static void stop(Process p) throws InterruptedException {
-    p.destroy();
-    if (!p.waitFor(5, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-    }
   }
 
   static String run(List<String> cmd, Map<String, String> env) throws IOException {

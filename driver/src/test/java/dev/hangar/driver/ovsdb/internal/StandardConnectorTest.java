@@ -43,8 +43,7 @@ class StandardConnectorTest {
   }
 
   private OvsdbEndpoint endpoint() {
-    String r = server.tcpRemote();
-    return new OvsdbEndpoint.Tcp("127.0.0.1", Integer.parseInt(r.substring(r.lastIndexOf(':') + 1)));
+    return server.tcpEndpoint();
   }
 
   private void signal(String sig) throws Exception {
