@@ -32,6 +32,10 @@ public final class ProviderModel {
       "default", "The libvirt storage pool holding templates and VM disks.");
   public static final AttributeSpec MANAGEMENT_NETWORK = AttributeSpec.string(
       "Management Network", "", "The libvirt network of each VM's management NIC (empty: none).");
+  public static final AttributeSpec VIRTUALIZATION = AttributeSpec.choice("Virtualization",
+      "Auto", "How KVM guests run: KVM (hardware virtualization), TCG (qemu's software"
+          + " emulation: slower, runs anywhere; for hosts whose /dev/kvm does not work for guests)"
+          + " or Auto (KVM where the hypervisor offers it, else TCG).", "Auto", "KVM", "TCG");
 
   public static final AttributeSpec SSH_USER = AttributeSpec.string("SSH User", "root",
       "The user for SSH to remote hypervisors (when a URI names none).");
@@ -52,8 +56,8 @@ public final class ProviderModel {
 
   private static final List<AttributeSpec> ALL = List.of(CLOUD_TYPE, NETWORKING_TYPE, REGION,
       NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, STORAGE_POOL,
-      MANAGEMENT_NETWORK, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD, AWS_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT);
+      MANAGEMENT_NETWORK, VIRTUALIZATION, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD,
+      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT);
   private static final Map<String, AttributeSpec> BY_NAME = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(AttributeSpec::name, a -> a));
 

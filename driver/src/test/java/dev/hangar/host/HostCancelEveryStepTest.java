@@ -13,8 +13,14 @@ import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.testing.Contexts;
 import dev.hangar.testing.ProgressHookApi;
 import io.grpc.Context;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +45,12 @@ import org.junit.jupiter.api.Test;
  * would on its next attempt, and its delete leaves nothing. The driver-level test of every poll is
  * KvmDeployTest.cancellingAtAnyStepLeavesNothingBehind; HostCancellationTest covers a cancel and
  * a deadline during the IP wait.
+ *
+ * <p>A cancel at a progress step is held until the host has seen it: the caller's cancel travels
+ * on its own connection to the host and the progress answer on the callback connection, so
+ * without the hold the answer may overtake the cancel and the Deploy rightly finishes (one run in
+ * a few dozen did). Held, the test asks what it means to: a Deploy that knows it was cancelled
+ * while it waited on its report never goes on.
  */
 class HostCancelEveryStepTest {
   private static final WireCodec CODEC = WireCodec.standard();
@@ -49,10 +61,16 @@ class HostCancelEveryStepTest {
   private static final AtomicReference<Runnable> onProgress = new AtomicReference<>(() -> { });
   private static final ExecutorService threads = Executors.newCachedThreadPool();
 
+  /** Completed when the host sees the caller's cancel of the current Deploy call. */
+  private static final AtomicReference<CompletableFuture<Void>> hostSawCancel =
+      new AtomicReference<>(new CompletableFuture<>());
+
   @BeforeAll
   static void start() throws Exception {
     cloud = new KvmCloudFixture(Duration.ofMillis(5));
-    host = HostTesting.loopbackHost(BackendRegistry.empty().register(cloud.provider()));
+    host = SandboxHost.start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .intercept(new CancelWatch()), HostConfig.of(HostTesting.LOOPBACK, HostTesting.TOKEN),
+        BackendRegistry.empty().register(cloud.provider()));
     client = HostTesting.client(host);
     callbacks = CallbackServer.start(HostTesting.LOOPBACK, new ProgressHookApi(
         new RecordingOrchestratorApi(Map.of(), null), message -> onProgress.get().run()));
@@ -90,10 +108,17 @@ class HostCancelEveryStepTest {
     AtomicInteger reports = new AtomicInteger();
     java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic
         .AtomicBoolean();
+    CompletableFuture<Void> seen = new CompletableFuture<>();
+    hostSawCancel.set(seen);
     onProgress.set(() -> {
       if (at.progress() > 0 && reports.incrementAndGet() == at.progress()) {
         fired.set(true);
         caller.cancel(null);
+        try {
+          seen.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError("the host never saw the caller's cancel", e);
+        }
       }
     });
     CompletableFuture<Outcome> call = new CompletableFuture<>();
@@ -113,6 +138,19 @@ class HostCancelEveryStepTest {
       return call.get(60, TimeUnit.SECONDS);
     } finally {
       onProgress.set(() -> { });
+    }
+  }
+
+  /** Tells {@link #hostSawCancel} when the host's context of a Deploy call is cancelled. */
+  private static final class CancelWatch implements ServerInterceptor {
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+        ServerCallHandler<Q, A> next) {
+      if (call.getMethodDescriptor().getBareMethodName().equals("Deploy")) {
+        CompletableFuture<Void> seen = hostSawCancel.get();
+        Context.current().addListener(c -> seen.complete(null), Runnable::run);
+      }
+      return next.startCall(call, headers);
     }
   }
 

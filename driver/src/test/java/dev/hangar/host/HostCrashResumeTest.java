@@ -139,11 +139,9 @@ class HostCrashResumeTest {
 
   private static Map<String, String> attributes(RealLibvirtd libvirtd, PrivateOvsdbServer ovsdb) {
     Map<String, String> a = new LinkedHashMap<>(Contexts.kvmAttributes());
-    a.put("Hangar Cloud Provider.Hypervisors", libvirtd.uri());
+    a.putAll(libvirtd.providerAttributes());
     a.put("Hangar Cloud Provider.OVS Bridge", BRIDGE);
     a.put("Hangar Cloud Provider.OVSDB Remote", ovsdb.tcpRemote());
-    a.put("Hangar Cloud Provider.Storage Pool", libvirtd.storagePool());
-    a.put("Hangar Cloud Provider.Management Network", libvirtd.managementNetwork());
     return a;
   }
 }

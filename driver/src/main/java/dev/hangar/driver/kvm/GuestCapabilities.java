@@ -9,10 +9,11 @@ final class GuestCapabilities {
   private GuestCapabilities() {}
 
   /**
-   * The domain type for hvm guests of the host's architecture: {@code kvm} when the host has
-   * it, else {@code qemu} (TCG), else the first the driver offers ({@code test} on test:///).
+   * The domain types the host offers for hvm guests of its architecture (of any architecture
+   * when it has none for its own): {@code kvm}, {@code qemu} (TCG), or the driver's own
+   * ({@code test} on test:///).
    */
-  static String domainType(String capabilitiesXml) {
+  static List<String> domainTypes(String capabilitiesXml) {
     Element caps = Xml.parse(capabilitiesXml);
     String hostArch = Xml.text(Xml.path(caps, "host", "cpu", "arch"));
     List<String> types = new ArrayList<>();
@@ -29,15 +30,9 @@ final class GuestCapabilities {
       }
     }
     List<String> all = types.isEmpty() ? fallback : types;
-    if (all.contains("kvm")) {
-      return "kvm";
-    }
-    if (all.contains("qemu")) {
-      return "qemu";
-    }
     if (all.isEmpty()) {
       throw new IllegalStateException("the hypervisor offers no hvm guests");
     }
-    return all.get(0);
+    return all.stream().distinct().toList();
   }
 }

@@ -1,23 +1,25 @@
 package dev.hangar.driver.kvm;
 
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 
 /**
- * A connected hypervisor: its libvirt connection (shared, thread-safe), the domain type its
- * guests get, and the bound on concurrent state changes on it.
+ * A connected hypervisor: its libvirt connection (shared, thread-safe), the domain types it
+ * offers, and the bound on concurrent state changes on it.
  */
 final class Hypervisor {
   private final HypervisorTarget target;
   private final Connect connect;
-  private final String domainType;
+  private final List<String> domainTypes;
   private final Semaphore changes;
 
-  Hypervisor(HypervisorTarget target, Connect connect, String domainType, Semaphore changes) {
+  Hypervisor(HypervisorTarget target, Connect connect, List<String> domainTypes,
+      Semaphore changes) {
     this.target = target;
     this.connect = connect;
-    this.domainType = domainType;
+    this.domainTypes = List.copyOf(domainTypes);
     this.changes = changes;
   }
 
@@ -27,7 +29,7 @@ final class Hypervisor {
    * the current command reads it.
    */
   Hypervisor as(HypervisorTarget current) {
-    return current.equals(target) ? this : new Hypervisor(current, connect, domainType, changes);
+    return current.equals(target) ? this : new Hypervisor(current, connect, domainTypes, changes);
   }
 
   HypervisorTarget target() {
@@ -42,9 +44,9 @@ final class Hypervisor {
     return connect;
   }
 
-  /** {@code kvm} where the host has it, else {@code qemu} (TCG), else the driver's own. */
-  String domainType() {
-    return domainType;
+  /** The domain types it offers for hvm guests: kvm, qemu (TCG), or the driver's own. */
+  List<String> domainTypes() {
+    return domainTypes;
   }
 
   /** Runs a state change on this host within its concurrency bound. */

@@ -117,7 +117,7 @@ final class HypervisorConnections implements AutoCloseable {
       if (target.isRemote()) {
         keepAlive(c);
       }
-      return new Hypervisor(target, c, GuestCapabilities.domainType(c.getCapabilities()),
+      return new Hypervisor(target, c, GuestCapabilities.domainTypes(c.getCapabilities()),
           new Semaphore(changesPerHost));
     } catch (LibvirtException e) {
       throw BackendException.unavailable("cannot connect to hypervisor " + target.uri() + ": "

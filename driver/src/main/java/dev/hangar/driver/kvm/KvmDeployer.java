@@ -50,7 +50,8 @@ final class KvmDeployer {
       if (earlier.isPresent()) {
         return resume(plan, earlier.get(), scope, subnets);
       }
-      Hypervisor host = Placement.choose(reach, plan.memoryMiB(), runtime.memory());
+      Hypervisor host = Placement.choose(reach, plan.memoryMiB(),
+          settings.virtualization(), runtime.memory());
       String skipped = reach.down().isEmpty() ? ""
           : "; skipped unreachable hypervisors: " + VmLocator.describe(reach.down());
       scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
@@ -121,7 +122,8 @@ final class KvmDeployer {
     VmMetadata meta = new VmMetadata(scope.reservationId(), plan.appName(),
         plan.deploymentPath(), plan.actionId(), plan.template(), settings.ovsBridge(), volumes,
         Map.of());
-    DomainSpec spec = new DomainSpec(plan.name(), plan.uuid(), host.domainType(),
+    DomainSpec spec = new DomainSpec(plan.name(), plan.uuid(),
+        settings.virtualization().domainType(host.domainTypes()).orElseThrow(),
         plan.memoryMiB(), plan.vcpus(), plan.fromTemplate() ? new DomainSpec.DiskBoot()
         : plan.kernel(), disks, nics, meta);
     scope.checkCancelled("defining " + plan.name());

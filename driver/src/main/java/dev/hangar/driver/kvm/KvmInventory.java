@@ -37,6 +37,7 @@ final class KvmInventory {
         continue;
       }
       List<String> before = List.copyOf(problems);
+      checkVirtualization(h, problems);
       checkPool(h, problems);
       checkNetwork(h, problems);
       checkBridge(h, problems);
@@ -47,6 +48,14 @@ final class KvmInventory {
     }
     String m = "the KVM cloud provider is not usable: " + String.join("; ", problems);
     throw unreachableOnly ? BackendException.unavailable(m, null) : new ClientException(m);
+  }
+
+  private void checkVirtualization(Hypervisor h, List<String> problems) {
+    Virtualization v = settings.virtualization();
+    if (v.domainType(h.domainTypes()).isEmpty()) {
+      problems.add("attribute '" + ProviderModel.VIRTUALIZATION.name() + "': " + h.uri() + " "
+          + v.refusal(h.domainTypes()) + "; " + v.remedy());
+    }
   }
 
   private void checkPool(Hypervisor h, List<String> problems) {

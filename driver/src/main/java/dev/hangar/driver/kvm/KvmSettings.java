@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /** The KVM provider attributes, parsed and checked, as one command sees them. */
 record KvmSettings(List<HypervisorTarget> hypervisors, String storagePool,
-    String managementNetwork, String ovsBridge) {
+    String managementNetwork, String ovsBridge, Virtualization virtualization) {
   static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
 
   KvmSettings {
@@ -52,8 +52,9 @@ record KvmSettings(List<HypervisorTarget> hypervisors, String storagePool,
       throw new ClientException("attribute 'OVS Bridge' is empty; name the Open vSwitch bridge"
           + " of the apps' vNICs (usually br-int)");
     }
+    Virtualization virtualization = Virtualization.parse(string(v, ProviderModel.VIRTUALIZATION));
     return new KvmSettings(targets, string(v, ProviderModel.STORAGE_POOL).strip(),
-        string(v, ProviderModel.MANAGEMENT_NETWORK).strip(), bridge);
+        string(v, ProviderModel.MANAGEMENT_NETWORK).strip(), bridge, virtualization);
   }
 
   private record SshCredentials(String user, String privateKey, String password) {}

@@ -1,12 +1,16 @@
 package dev.hangar.driver.kvm;
 
 import dev.hangar.driver.BackendException;
+import dev.hangar.driver.ClientException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 
-/** Picks the hypervisor for a new VM: the reachable one with the most free memory that fits. */
+/**
+ * Picks the hypervisor for a new VM: of the reachable ones that can run its guests the way the
+ * provider's 'Virtualization' asks, the one with the most free memory that fits.
+ */
 final class Placement {
   private static final String TEST_DRIVER = "test";
   /** VIR_CONNECT_LIST_DOMAINS_ACTIVE. */
@@ -15,9 +19,10 @@ final class Placement {
   private Placement() {}
 
   /** Chooses, and counts the VM's memory as taken there, in one step per ledger. */
-  static Hypervisor choose(VmLocator.Reach reach, long memoryMiB, MemoryLedger ledger) {
+  static Hypervisor choose(VmLocator.Reach reach, long memoryMiB, Virtualization virtualization,
+      MemoryLedger ledger) {
     synchronized (ledger) {
-      Hypervisor h = choose(reach, memoryMiB, ledger::free);
+      Hypervisor h = choose(reach, memoryMiB, virtualization, ledger::free);
       ledger.take(h, memoryMiB * 1024 * 1024);
       return h;
     }
@@ -28,7 +33,8 @@ final class Placement {
     long of(Hypervisor h) throws LibvirtException;
   }
 
-  private static Hypervisor choose(VmLocator.Reach reach, long memoryMiB, FreeMemory memory) {
+  private static Hypervisor choose(VmLocator.Reach reach, long memoryMiB,
+      Virtualization virtualization, FreeMemory memory) {
     if (reach.up().isEmpty()) {
       throw BackendException.unavailable("no hypervisor is reachable: "
           + VmLocator.describe(reach.down()), null);
@@ -38,7 +44,13 @@ final class Placement {
     long bestFree = -1;
     Map<String, String> refused = new LinkedHashMap<>(reach.down());
     boolean lost = false;
+    int capable = 0;
     for (Hypervisor h : reach.up()) {
+      if (virtualization.domainType(h.domainTypes()).isEmpty()) {
+        refused.put(h.uri(), virtualization.refusal(h.domainTypes()));
+        continue;
+      }
+      capable++;
       long free;
       try {
         free = memory.of(h);
@@ -54,6 +66,10 @@ final class Placement {
         best = h;
         bestFree = free;
       }
+    }
+    if (capable == 0) {
+      throw new ClientException("no hypervisor can run the VM: " + VmLocator.describe(refused)
+          + "; " + virtualization.remedy());
     }
     if (best == null && lost) {
       throw BackendException.unavailable("no hypervisor could take the VM: "
@@ -73,7 +89,7 @@ final class Placement {
    * there it is the node's memory less what running domains were given.
    */
   static long freeMemory(Hypervisor h) throws LibvirtException {
-    if (!TEST_DRIVER.equals(h.domainType())) {
+    if (!h.domainTypes().contains(TEST_DRIVER)) {
       long free = reportedFree(h);
       if (free > 0) {
         return free;

@@ -105,11 +105,9 @@ class KvmL2EndToEndTest {
       libvirtd = daemon;
       ovs = switchd;
       driver = new CloudProviderDriver(BackendRegistry.empty().register(provider), c -> api);
-      attributes.put("Hangar Cloud Provider.Hypervisors", libvirtd.uri());
+      attributes.putAll(libvirtd.providerAttributes());
       attributes.put("Hangar Cloud Provider.OVS Bridge", BRIDGE);
       attributes.put("Hangar Cloud Provider.OVSDB Remote", ovs.unixRemote());
-      attributes.put("Hangar Cloud Provider.Storage Pool", libvirtd.storagePool());
-      attributes.put("Hangar Cloud Provider.Management Network", libvirtd.managementNetwork());
       lap("libvirtd + ovsdb-server + ovs-vswitchd up");
       try {
         scenario(image);

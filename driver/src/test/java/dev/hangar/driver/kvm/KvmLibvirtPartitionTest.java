@@ -127,11 +127,10 @@ class KvmLibvirtPartitionTest {
     ProgressHookApi api = new ProgressHookApi(RecordingOrchestratorApi.silent(),
         m -> onProgress.accept(m));
     driver = new CloudProviderDriver(BackendRegistry.empty().register(provider), c -> api);
+    attributes.putAll(libvirtd.providerAttributes());
     attributes.put("Hangar Cloud Provider.Hypervisors", link.uri());
     attributes.put("Hangar Cloud Provider.OVS Bridge", BRIDGE);
     attributes.put("Hangar Cloud Provider.OVSDB Remote", ovsdb.tcpRemote());
-    attributes.put("Hangar Cloud Provider.Storage Pool", libvirtd.storagePool());
-    attributes.put("Hangar Cloud Provider.Management Network", libvirtd.managementNetwork());
     assertNothingLeft("before the test");
   }
 

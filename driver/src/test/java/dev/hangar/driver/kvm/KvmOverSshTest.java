@@ -269,6 +269,7 @@ class KvmOverSshTest {
     a.put(P + "OVSDB Remote", ovsdb.unixRemote());
     a.put(P + "Storage Pool", libvirtd.storagePool());
     a.put(P + "Management Network", libvirtd.managementNetwork());
+    a.put(P + "Virtualization", "TCG");
     return a;
   }
 

@@ -1,6 +1,7 @@
 package dev.hangar.driver.kvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -105,11 +106,9 @@ class KvmRealLibvirtdTest {
     api = new TimedApi();
     driver = new CloudProviderDriver(BackendRegistry.empty().register(provider),
         c -> api.api());
-    attributes.put("Hangar Cloud Provider.Hypervisors", libvirtd.uri());
+    attributes.putAll(libvirtd.providerAttributes());
     attributes.put("Hangar Cloud Provider.OVS Bridge", BRIDGE);
     attributes.put("Hangar Cloud Provider.OVSDB Remote", ovsdb.tcpRemote());
-    attributes.put("Hangar Cloud Provider.Storage Pool", libvirtd.storagePool());
-    attributes.put("Hangar Cloud Provider.Management Network", libvirtd.managementNetwork());
     assertNoDomainsPortsOrTaps("before the test");
     volumesBefore = volumes();
   }
@@ -254,6 +253,32 @@ class KvmRealLibvirtdTest {
         + " DeleteInstance %d ms, whole lifecycle %d ms%n", powerOffMs,
         forced ? "forced after " + GRACEFUL_SHUTDOWN.toSeconds() + " s" : "graceful", onToPingMs,
         deleteMs, msSince(t0));
+  }
+
+  /**
+   * The fixture's daemon offers TCG only (no /dev/kvm, or an empty file bound over it): a
+   * provider that insists on KVM is told so by get_inventory and by Deploy, naming the
+   * attribute, and Deploy makes nothing.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void virtualizationKvmOnAHostWithoutKvmIsRefusedNamingTheAttributeAndMakesNothing()
+      throws Exception {
+    assertThat(libvirtd.connection().getCapabilities()).contains("<domain type='qemu'")
+        .doesNotContain("<domain type='kvm'");
+    attributes.put("Hangar Cloud Provider.Virtualization", "KVM");
+    assertThatThrownBy(() -> driver.getInventory(Contexts.autoload(attributes)))
+        .hasMessageContaining("attribute 'Virtualization': " + libvirtd.uri()
+            + " offers no KVM guests (only qemu); set attribute 'Virtualization' to Auto or TCG");
+    JsonNode r = deploy("act-kvm", "kvm", kernelAttrs(image.kernel().toString()));
+    assertThat(r.path("success").asBoolean()).as(r.toString()).isFalse();
+    assertThat(r.path("errorMessage").asText()).contains("no hypervisor can run the VM",
+        "offers no KVM guests", "'Virtualization' to Auto or TCG");
+    assertNoDomainsPortsOrTaps("after the refused Deploy");
+    assertThat(volumes()).isEqualTo(volumesBefore);
+
+    attributes.put("Hangar Cloud Provider.Virtualization", "Auto");
+    assertThat(driver.getInventory(Contexts.autoload(attributes))).isNotNull();
   }
 
   @Test

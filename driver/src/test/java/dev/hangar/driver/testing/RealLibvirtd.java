@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -56,7 +57,14 @@ import org.libvirt.StoragePool;
  * {@code ${XDG_CACHE_HOME:-~/.cache}/hangar/libvirt/qemu-capabilities} and copied into each new
  * daemon, so later starts take well under a second.
  *
- * <p>Guests must be {@code <domain type='qemu'>} (no KVM here). The daemon runs qemu as root with
+ * <p>Guests are {@code <domain type='qemu'>} (TCG) whether or not the machine has {@code /dev/kvm}:
+ * on some machines of this project's kind it is a nested paravirtual KVM under which the test
+ * guest's kernel hangs before its first console line. So where {@code /dev/kvm} exists, an empty
+ * file is bind-mounted read-only over it in the daemon's private mount namespace (the machine's
+ * own stays untouched): libvirt's access check fails and its capabilities offer {@code qemu}
+ * only. ({@code /dev/null} would not do: libvirt then re-probes qemu at every start.) The
+ * provider attributes of {@link #providerAttributes()} also say {@code Virtualization = TCG}.
+ * The daemon runs qemu as root with
  * no security driver, no cgroups and no private /dev, so a guest may use any file the test can
  * read (kernel, initrd, console log file in the test's temp dir).
  */
@@ -79,6 +87,8 @@ public final class RealLibvirtd implements AutoCloseable {
   private static final List<String> HOST_DIRS = List.of("/etc/libvirt", "/run/libvirt",
       "/var/lib/libvirt", "/var/log/libvirt", "/var/cache/libvirt");
   private static final List<String> PRIVATE_DIRS = List.of("etc", "run", "lib", "log", "cache");
+  /** The empty file that stands for /dev/kvm inside the daemon's mount namespace. */
+  private static final String NO_KVM = "no-kvm";
   private static final Duration DAEMON_START = Duration.ofSeconds(20);
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
@@ -200,6 +210,10 @@ public final class RealLibvirtd implements AutoCloseable {
         mounts.append("mount --bind \"$d/").append(PRIVATE_DIRS.get(i)).append("\" ")
             .append(HOST_DIRS.get(i)).append("; ");
       }
+      Files.createFile(dir.resolve(NO_KVM), PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("r--r--r--")));
+      mounts.append("if [ -e /dev/kvm ]; then mount --bind -o ro \"$d/" + NO_KVM
+          + "\" /dev/kvm; fi; ");
       mounts.append("exec " + VIRTLOGD + " -p \"$d/virtlogd.pid\" -f \"$d/etc/virtlogd.conf\"");
       virtlogd = new ProcessBuilder("ip", "netns", "exec", netns, "unshare", "--mount",
           "--propagation", "private", "--", "/bin/sh", "-c", mounts.toString(), "sh",
@@ -309,7 +323,31 @@ public final class RealLibvirtd implements AutoCloseable {
 
   /** The last lines of qemu's log for a domain (its command line, qemu's errors). */
   public String qemuLog(String domainName, int lines) {
-    return tail(dir.resolve("log/qemu/" + domainName + ".log"), lines);
+    Path log = dir.resolve("log/qemu/" + domainName + ".log");
+    if (!domainName.isEmpty() && Files.exists(log)) {
+      return tail(log, lines);
+    }
+    // A failed Deploy answers no name, and its VM is gone: show what every guest wrote.
+    StringBuilder all = new StringBuilder();
+    try (var logs = Files.list(dir.resolve("log/qemu"))) {
+      logs.filter(f -> f.getFileName().toString().endsWith(".log")).sorted()
+          .forEach(f -> all.append("--- ").append(f.getFileName()).append(" ---\n")
+              .append(tail(f, lines)).append('\n'));
+    } catch (IOException | UncheckedIOException e) {
+      return "(no qemu logs: " + e.getMessage() + ")";
+    }
+    return all.length() == 0 ? "(no qemu log" + (domainName.isEmpty() ? "s" : " of "
+        + domainName) + ")" : all.toString();
+  }
+
+  /**
+   * The provider attributes (prefixed) that point a KVM provider at this daemon: Hypervisors,
+   * Storage Pool, Management Network, and Virtualization = TCG.
+   */
+  public Map<String, String> providerAttributes() {
+    String p = "Hangar Cloud Provider.";
+    return Map.of(p + "Hypervisors", uri(), p + "Storage Pool", storagePool(),
+        p + "Management Network", managementNetwork(), p + "Virtualization", "TCG");
   }
 
   /**
