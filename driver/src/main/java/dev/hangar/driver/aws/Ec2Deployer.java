@@ -71,13 +71,12 @@ final class Ec2Deployer {
       scope.progress("waiting for instance " + id + " (" + plan.vmName() + ") to run");
       Instance running = instances.await(id, InstanceStateName.RUNNING, false,
           s.timeouts().running(), scope).orElseThrow();
-      if (plan.needsElasticIp()) {
-        new ElasticIps(s).attach(running, sandbox, plan.actionId(), rollback, scope);
-      }
+      String elasticIp = plan.needsElasticIp()
+          ? new ElasticIps(s).attach(running, sandbox, plan.actionId(), rollback, scope) : null;
       Instance ready = plan.waitForIp() ? awaitAddresses(running, plan, scope)
           : instances.get(id).orElse(running);
       rollback.commit();
-      return outcome(ready, plan, info);
+      return outcome(ready, plan, info, elasticIp);
     } catch (RuntimeException e) {
       String undo = rollback.undo();
       if (undo.isEmpty()) {
@@ -193,7 +192,8 @@ final class Ec2Deployer {
     }
   }
 
-  private DeployOutcome outcome(Instance i, DeployPlan plan, String info) {
+  /** The results; {@code elasticIp}: the address Deploy attached, or null. */
+  private DeployOutcome outcome(Instance i, DeployPlan plan, String info, String elasticIp) {
     var a = InstanceDetails.addresses(i);
     List<Attribute> attributes = a.publicIp().isEmpty() ? List.of()
         : List.of(new Attribute("Public IP", a.publicIp()));
@@ -212,21 +212,22 @@ final class Ec2Deployer {
           ? new ConnectToSubnetResult(nic.action().actionId(), false, "",
               "instance " + i.instanceId() + " has no network interface " + n, "")
           : new ConnectToSubnetResult(nic.action().actionId(), true, "", "",
-              interfaceJson(eni, n)));
+              interfaceJson(eni, n, elasticIp)));
     }
     return new DeployOutcome(deployed, results);
   }
 
   /** The ConnectToSubnet {@code interface}: the ENI as the AWS shell describes it. */
-  private static String interfaceJson(InstanceNetworkInterface eni, int device) {
+  private static String interfaceJson(InstanceNetworkInterface eni, int device,
+      String elasticIp) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("interface_id", eni.networkInterfaceId());
     m.put("IP", eni.privateIpAddress() == null ? "" : eni.privateIpAddress());
     String publicIp = InstanceDetails.publicIp(eni);
     m.put("Public IP", publicIp);
-    // Amazon owns the addresses it hands out on launch; an Elastic IP is the account's own.
-    m.put("Elastic IP", eni.association() != null && eni.association().ipOwnerId() != null
-        && !"amazon".equals(eni.association().ipOwnerId()));
+    // Known by what Deploy itself attached: who owns the address (ipOwnerId) reads differently
+    // on EC2 and EC2-compatible clouds (moto names the account for any public IP).
+    m.put("Elastic IP", elasticIp != null && elasticIp.equals(publicIp));
     m.put("MAC Address", eni.macAddress() == null ? "" : eni.macAddress());
     m.put("Device Index", device);
     try {

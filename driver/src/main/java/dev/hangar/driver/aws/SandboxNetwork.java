@@ -85,6 +85,7 @@ final class SandboxNetwork {
     if (cidr.prefix() < 16 || cidr.prefix() > 28) {
       throw new ClientException("prepareCloudInfra CIDR " + cidr + ": an EC2 VPC is /16 to /28");
     }
+    notInUse(cidr, "prepareCloudInfra");
     scope.progress("preparing the sandbox network " + cidr);
     Vpc vpc = vpc(sandbox, cidr);
     if (!Cidrs.parse(vpc.cidrBlock()).equals(cidr)) {
@@ -109,6 +110,21 @@ final class SandboxNetwork {
       return Cidrs.parse(text);
     } catch (IllegalArgumentException e) {
       throw new ClientException(action + " CIDR: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses a CIDR that overlaps the provider's 'Networks in use': the standard's "reserved
+   * network ranges to be excluded when allocating sandbox networks".
+   */
+  private void notInUse(Cidrs.Block cidr, String action) {
+    for (Cidrs.Block reserved : s.settings().networksInUse()) {
+      if (reserved.overlaps(cidr)) {
+        throw new ClientException(action + " CIDR " + cidr + " overlaps " + reserved
+            + " of attribute 'Networks in use' of cloud provider '"
+            + s.settings().providerName() + "' (ranges reserved for other networks); choose a"
+            + " CIDR outside it or change the attribute");
+      }
     }
   }
 
@@ -216,6 +232,7 @@ final class SandboxNetwork {
       throw new ClientException("prepareSubnet has no actionParams");
     }
     Cidrs.Block cidr = cidr(params.cidr(), "prepareSubnet");
+    notInUse(cidr, "prepareSubnet");
     if (!net.cidr().contains(cidr)) {
       throw new ClientException("subnet " + cidr + " is not inside the sandbox network "
           + net.cidr());
