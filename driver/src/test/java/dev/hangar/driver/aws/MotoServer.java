@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * fail.
  */
 final class MotoServer implements AutoCloseable {
-  private static final Pattern RUNNING = Pattern.compile("Running on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern RUNNING =
+      Pattern.compile("Running on http://127\\.0\\.0\\.1:(\\d+)");
   private static final Duration START = Duration.ofSeconds(30);
   /** Runs moto's server and exits when stdin closes (the JVM that started it is gone). */
   private static final String LAUNCHER = "import os, sys, threading\n"
