@@ -96,7 +96,8 @@ public final class AwsCallBudget {
   static String sgApp(String app, String id, String subnet) {
     return "{\"deployedApp\":{\"name\":\"" + app + "\",\"vmdetails\":{\"uid\":\"" + id
         + "\"}},\"securityGroupsConfigurations\":[{\"subnetId\":\"" + subnet + "\",\"rules\":[{"
-        + "\"fromPort\":\"22\",\"toPort\":\"22\",\"protocol\":\"tcp\",\"source\":\"0.0.0.0/0\"}]}]}";
+        + "\"fromPort\":\"22\",\"toPort\":\"22\",\"protocol\":\"tcp\","
+        + "\"source\":\"0.0.0.0/0\"}]}]}";
   }
 
   static void ok(JsonNode results) {

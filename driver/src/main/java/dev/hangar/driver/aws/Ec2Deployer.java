@@ -175,7 +175,7 @@ final class Ec2Deployer {
   private Instance awaitAddresses(Instance first, DeployPlan plan, CommandScope scope) {
     long deadline = s.deadline(plan.ipTimeout());
     Instance i = first;
-    while (true) {
+    for (int attempt = 0; ; attempt++) {
       var a = InstanceDetails.addresses(i);
       boolean privateOk = !a.privateIp().isEmpty() && (plan.ipRegex() == null
           || plan.ipRegex().matcher(a.privateIp()).find());
@@ -188,7 +188,7 @@ final class Ec2Deployer {
             + plan.ipTimeout().toSeconds() + " s (Refresh IP Timeout); set 'Wait for IP' to"
             + " False to deploy without waiting", true, false, null);
       }
-      s.pause(scope, "the address of " + i.instanceId());
+      s.pause(scope, "the address of " + i.instanceId(), attempt);
       String id = i.instanceId();
       i = instances.get(id).orElseThrow(() -> BackendException.failed("instance " + id
           + " disappeared while waiting for its address", null));
