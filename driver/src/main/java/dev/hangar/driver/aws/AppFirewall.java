@@ -3,6 +3,7 @@ package dev.hangar.driver.aws;
 import dev.hangar.datamodel.app.AppSecurityGroups.Rule;
 import dev.hangar.datamodel.app.AppSecurityGroups.SecurityGroupConfiguration;
 import dev.hangar.datamodel.result.SecurityGroupResult;
+import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
 import dev.hangar.driver.spi.CommandScope;
 import java.util.ArrayList;
@@ -97,21 +98,39 @@ final class AppFirewall {
     }
   }
 
-  /** The app's group for one subnet, made on first use. */
+  /**
+   * The app's group for one subnet, made on first use. Its name is fixed by instance and subnet,
+   * so the interface's own group list (names included) shows it once attached, and a create that
+   * finds it made but not attached (an earlier failed run) looks it up: no lookup call in the
+   * usual cases.
+   */
   private String group(String instanceId, InstanceNetworkInterface eni, String sandbox) {
-    List<SecurityGroup> found = s.call("find the security group of " + instanceId, () -> s.ec2()
-        .describeSecurityGroups(q -> q.filters(Tags.tag(Tags.INSTANCE, instanceId),
-            Tags.tag(SUBNET_TAG, eni.subnetId()))).securityGroups());
-    if (!found.isEmpty()) {
-      return found.get(0).groupId();
+    String name = "hangar-app-" + instanceId + "-" + eni.subnetId();
+    for (GroupIdentifier g : eni.groups()) {
+      if (name.equals(g.groupName())) {
+        return g.groupId();
+      }
     }
     Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_APP_SG, "hangar " + instanceId,
         Map.of(Tags.INSTANCE, instanceId, SUBNET_TAG, eni.subnetId()));
-    return s.call("create the security group of " + instanceId, () -> s.ec2()
-        .createSecurityGroup(q -> q.groupName("hangar-app-" + instanceId + "-" + eni.subnetId())
-            .description("Hangar: inbound rules of one app on one subnet")
-            .vpcId(eni.vpcId())
-            .tagSpecifications(Tags.spec(ResourceType.SECURITY_GROUP, tags))).groupId());
+    try {
+      return s.ec2().createSecurityGroup(q -> q.groupName(name)
+          .description("Hangar: inbound rules of one app on one subnet")
+          .vpcId(eni.vpcId())
+          .tagSpecifications(Tags.spec(ResourceType.SECURITY_GROUP, tags))).groupId();
+    } catch (SdkException e) {
+      if (!"InvalidGroup.Duplicate".equals(Ec2Errors.code(e))) {
+        throw Ec2Errors.wrap("create the security group of " + instanceId, e, s.settings());
+      }
+    }
+    List<SecurityGroup> found = s.call("find the security group of " + instanceId, () -> s.ec2()
+        .describeSecurityGroups(q -> q.filters(Tags.filter("group-name", name),
+            Tags.filter("vpc-id", eni.vpcId()))).securityGroups());
+    if (found.isEmpty()) {
+      throw BackendException.failed("security group " + name + " exists and cannot be found",
+          null);
+    }
+    return found.get(0).groupId();
   }
 
   /** One rule, checked: protocol tcp/udp/icmp/all, ports 0-65535, source an IPv4 CIDR. */

@@ -9,6 +9,7 @@ import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.DeployedVm;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
@@ -19,6 +20,8 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  * success, and so is stopping or deleting one that is gone.
  */
 final class AwsCompute implements ComputeService {
+  /** EC2's answer to a start or stop the instance's state does not allow. */
+  private static final String INCORRECT_STATE = "IncorrectInstanceState";
   private final Ec2Session s;
   private final Instances instances;
 
@@ -32,8 +35,29 @@ final class AwsCompute implements ComputeService {
     return new Ec2Deployer(s).deploy(request, scope);
   }
 
+  /**
+   * Starts the instance straight away (EC2 takes starting a running one as done) and waits;
+   * only a state EC2 refuses (stopping) makes it read the instance first.
+   */
   @Override
   public void powerOn(DeployedVm vm, CommandScope scope) {
+    String id = vm.uid();
+    try {
+      s.ec2().startInstances(q -> q.instanceIds(id));
+    } catch (SdkException e) {
+      if (Ec2Errors.notFound(e)) {
+        throw gone(vm);
+      }
+      if (!INCORRECT_STATE.equals(Ec2Errors.code(e))) {
+        throw Ec2Errors.wrap("start instance " + id, e, s.settings());
+      }
+      powerOnFromState(vm, scope);
+      return;
+    }
+    instances.await(id, InstanceStateName.RUNNING, false, s.timeouts().running(), scope);
+  }
+
+  private void powerOnFromState(DeployedVm vm, CommandScope scope) {
     Instance i = existing(vm);
     String id = i.instanceId();
     InstanceStateName state = i.state().name();
@@ -49,8 +73,30 @@ final class AwsCompute implements ComputeService {
     instances.await(id, InstanceStateName.RUNNING, false, s.timeouts().running(), scope);
   }
 
+  /**
+   * Stops the instance straight away (EC2 takes stopping a stopped one as done, and a gone one
+   * is success) and waits; only a state EC2 refuses (pending, shutting-down) makes it read the
+   * instance first.
+   */
   @Override
   public void powerOff(DeployedVm vm, CommandScope scope) {
+    String id = vm.uid();
+    try {
+      s.ec2().stopInstances(q -> q.instanceIds(id));
+    } catch (SdkException e) {
+      if (Ec2Errors.notFound(e)) {
+        return;
+      }
+      if (!INCORRECT_STATE.equals(Ec2Errors.code(e))) {
+        throw Ec2Errors.wrap("stop instance " + id, e, s.settings());
+      }
+      powerOffFromState(vm, scope);
+      return;
+    }
+    instances.await(id, InstanceStateName.STOPPED, true, s.timeouts().stopped(), scope);
+  }
+
+  private void powerOffFromState(DeployedVm vm, CommandScope scope) {
     Optional<Instance> found = instances.get(vm.uid());
     if (found.isEmpty()) {
       return;
@@ -78,10 +124,9 @@ final class AwsCompute implements ComputeService {
   public void delete(DeployedVm vm, CommandScope scope) {
     String id = vm.uid();
     new ElasticIps(s).release(id);
-    if (instances.get(id).isPresent()) {
-      scope.progress("terminating instance " + id);
-      instances.terminateAndWait(java.util.List.of(id), scope);
-    }
+    // Terminating one that is gone is "not found", which terminateAndWait takes as done.
+    scope.progress("terminating instance " + id);
+    instances.terminateAndWait(java.util.List.of(id), scope);
     long deadline = s.deadline(s.timeouts().cleanup());
     for (SecurityGroup g : s.call("find the security groups of " + id, () -> s.ec2()
         .describeSecurityGroups(q -> q.filters(Tags.tag(Tags.INSTANCE, id))).securityGroups())) {
@@ -101,8 +146,11 @@ final class AwsCompute implements ComputeService {
   }
 
   private Instance existing(DeployedVm vm) {
-    return instances.get(vm.uid()).orElseThrow(() -> BackendException.failed("instance "
-        + vm.uid() + " of app '" + vm.resourceName() + "' no longer exists in region "
-        + s.settings().region(), null));
+    return instances.get(vm.uid()).orElseThrow(() -> gone(vm));
+  }
+
+  private BackendException gone(DeployedVm vm) {
+    return BackendException.failed("instance " + vm.uid() + " of app '" + vm.resourceName()
+        + "' no longer exists in region " + s.settings().region(), null);
   }
 }

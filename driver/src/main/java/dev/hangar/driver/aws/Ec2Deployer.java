@@ -28,7 +28,6 @@ import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
-import software.amazon.awssdk.services.ec2.model.Subnet;
 
 /**
  * Deploy of {@code AWS EC2 Instance}. The tags (sandbox, app, creating actionId, owner,
@@ -71,13 +70,12 @@ final class Ec2Deployer {
       scope.progress("waiting for instance " + id + " (" + plan.vmName() + ") to run");
       Instance running = instances.await(id, InstanceStateName.RUNNING, false,
           s.timeouts().running(), scope).orElseThrow();
-      if (plan.needsElasticIp()) {
-        new ElasticIps(s).attach(running, sandbox, plan.actionId(), rollback, scope);
-      }
+      String elasticIp = plan.needsElasticIp()
+          ? new ElasticIps(s).attach(running, sandbox, plan.actionId(), rollback, scope) : null;
       Instance ready = plan.waitForIp() ? awaitAddresses(running, plan, scope)
           : instances.get(id).orElse(running);
       rollback.commit();
-      return outcome(ready, plan, info);
+      return outcome(ready, plan, info, elasticIp);
     } catch (RuntimeException e) {
       String undo = rollback.undo();
       if (undo.isEmpty()) {
@@ -89,22 +87,23 @@ final class Ec2Deployer {
     }
   }
 
+  /**
+   * Launches the instance with the fewest calls: the sandbox group is the one lookup; the
+   * subnets and the key pair (whose name the sandbox fixes) are left to RunInstances to check,
+   * and its refusals are turned into the same messages.
+   */
   private String launch(DeployPlan plan, String sandbox, CommandScope scope) {
-    List<Subnet> subnets = subnets(plan);
-    String vpcId = subnets.get(0).vpcId();
-    if (subnets.stream().anyMatch(x -> !vpcId.equals(x.vpcId()))) {
-      throw new ClientException("the connectSubnet subnets are in different VPCs; an instance"
-          + " can only join subnets of one VPC");
-    }
+    List<String> subnetIds = plan.nics().stream().map(DeployPlan.Nic::subnetId).distinct()
+        .toList();
     List<SecurityGroup> groups = s.call("find the sandbox security group", () -> s.ec2()
         .describeSecurityGroups(q -> q.filters(Tags.sandbox(sandbox),
-            Tags.role(Tags.ROLE_SANDBOX_SG), Tags.filter("vpc-id", vpcId))).securityGroups());
+            Tags.role(Tags.ROLE_SANDBOX_SG))).securityGroups());
     if (groups.isEmpty()) {
-      throw new ClientException("VPC " + vpcId + " has no security group of sandbox " + sandbox
-          + "; run PrepareSandboxInfra first");
+      throw new ClientException("subnet(s) " + String.join(", ", subnetIds) + " of the"
+          + " connectSubnet actions do not exist; were they prepared by PrepareSandboxInfra?"
+          + " (sandbox " + sandbox + " has no security group)");
     }
     String sg = groups.get(0).groupId();
-    var key = new SandboxKeys(s).find(sandbox);
     List<InstanceNetworkInterfaceSpecification> nics = new ArrayList<>();
     for (int i = 0; i < plan.nics().size(); i++) {
       DeployPlan.Nic n = plan.nics().get(i);
@@ -128,9 +127,7 @@ final class Ec2Deployer {
         .clientToken(DeployPlan.sha256(sandbox + "/" + plan.actionId()).substring(0, 64))
         .tagSpecifications(Tags.spec(ResourceType.INSTANCE, tags),
             Tags.spec(ResourceType.VOLUME, tags), Tags.spec(ResourceType.NETWORK_INTERFACE, tags));
-    if (key != null) {
-      run.keyName(key.keyName());
-    }
+    run.keyName(SandboxKeys.keyName(sandbox));
     if (!plan.userData().isEmpty()) {
       run.userData(Base64.getEncoder().encodeToString(
           plan.userData().getBytes(StandardCharsets.UTF_8)));
@@ -147,33 +144,38 @@ final class Ec2Deployer {
     return made.instanceId();
   }
 
+  /**
+   * RunInstances; a sandbox without its key pair (createKeys was not asked for) launches
+   * without one, and missing subnets or subnets of another VPC say which.
+   */
   private Instance runInstances(RunInstancesRequest.Builder run, DeployPlan plan) {
-    RunInstancesRequest request = run.build();
-    return s.call("launch " + plan.vmName(), () -> s.ec2().runInstances(request))
-        .instances().get(0);
-  }
-
-  private List<Subnet> subnets(DeployPlan plan) {
-    List<String> ids = plan.nics().stream().map(DeployPlan.Nic::subnetId).distinct().toList();
-    try {
-      List<Subnet> found = s.ec2().describeSubnets(q -> q.subnetIds(ids)).subnets();
-      if (found.size() == ids.size()) {
-        return found;
-      }
-    } catch (SdkException e) {
-      if (!Ec2Errors.notFound(e)) {
-        throw Ec2Errors.wrap("read subnets " + String.join(", ", ids), e, s.settings());
+    String subnets = String.join(", ", plan.nics().stream().map(DeployPlan.Nic::subnetId)
+        .distinct().toList());
+    for (int attempt = 0; ; attempt++) {
+      RunInstancesRequest request = run.build();
+      try {
+        return s.ec2().runInstances(request).instances().get(0);
+      } catch (SdkException e) {
+        String code = Ec2Errors.code(e);
+        if ("InvalidKeyPair.NotFound".equals(code) && attempt == 0) {
+          run.keyName(null);
+          continue;
+        }
+        if ("InvalidSubnetID.NotFound".equals(code)) {
+          throw new ClientException("subnet(s) " + subnets + " of the connectSubnet actions do"
+              + " not exist; were they prepared by PrepareSandboxInfra?");
+        }
+        throw Ec2Errors.wrap("launch " + plan.vmName() + " (subnets " + subnets + ")", e,
+            s.settings());
       }
     }
-    throw new ClientException("subnet(s) " + String.join(", ", ids) + " of the connectSubnet"
-        + " actions do not exist; were they prepared by PrepareSandboxInfra?");
   }
 
   /** Polls until device 0 has a private address matching IP Regex (and a public one if asked). */
   private Instance awaitAddresses(Instance first, DeployPlan plan, CommandScope scope) {
     long deadline = s.deadline(plan.ipTimeout());
     Instance i = first;
-    while (true) {
+    for (int attempt = 0; ; attempt++) {
       var a = InstanceDetails.addresses(i);
       boolean privateOk = !a.privateIp().isEmpty() && (plan.ipRegex() == null
           || plan.ipRegex().matcher(a.privateIp()).find());
@@ -186,14 +188,15 @@ final class Ec2Deployer {
             + plan.ipTimeout().toSeconds() + " s (Refresh IP Timeout); set 'Wait for IP' to"
             + " False to deploy without waiting", true, false, null);
       }
-      s.pause(scope, "the address of " + i.instanceId());
+      s.pause(scope, "the address of " + i.instanceId(), attempt);
       String id = i.instanceId();
       i = instances.get(id).orElseThrow(() -> BackendException.failed("instance " + id
           + " disappeared while waiting for its address", null));
     }
   }
 
-  private DeployOutcome outcome(Instance i, DeployPlan plan, String info) {
+  /** The results; {@code elasticIp}: the address Deploy attached, or null. */
+  private DeployOutcome outcome(Instance i, DeployPlan plan, String info, String elasticIp) {
     var a = InstanceDetails.addresses(i);
     List<Attribute> attributes = a.publicIp().isEmpty() ? List.of()
         : List.of(new Attribute("Public IP", a.publicIp()));
@@ -212,21 +215,22 @@ final class Ec2Deployer {
           ? new ConnectToSubnetResult(nic.action().actionId(), false, "",
               "instance " + i.instanceId() + " has no network interface " + n, "")
           : new ConnectToSubnetResult(nic.action().actionId(), true, "", "",
-              interfaceJson(eni, n)));
+              interfaceJson(eni, n, elasticIp)));
     }
     return new DeployOutcome(deployed, results);
   }
 
   /** The ConnectToSubnet {@code interface}: the ENI as the AWS shell describes it. */
-  private static String interfaceJson(InstanceNetworkInterface eni, int device) {
+  private static String interfaceJson(InstanceNetworkInterface eni, int device,
+      String elasticIp) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("interface_id", eni.networkInterfaceId());
     m.put("IP", eni.privateIpAddress() == null ? "" : eni.privateIpAddress());
     String publicIp = InstanceDetails.publicIp(eni);
     m.put("Public IP", publicIp);
-    // Amazon owns the addresses it hands out on launch; an Elastic IP is the account's own.
-    m.put("Elastic IP", eni.association() != null && eni.association().ipOwnerId() != null
-        && !"amazon".equals(eni.association().ipOwnerId()));
+    // Known by what Deploy itself attached: who owns the address (ipOwnerId) reads differently
+    // on EC2 and EC2-compatible clouds (moto names the account for any public IP).
+    m.put("Elastic IP", elasticIp != null && elasticIp.equals(publicIp));
     m.put("MAC Address", eni.macAddress() == null ? "" : eni.macAddress());
     m.put("Device Index", device);
     try {

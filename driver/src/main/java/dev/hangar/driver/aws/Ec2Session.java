@@ -14,6 +14,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * sees a dependency, and cancellable sleeps on the test-controllable clock.
  */
 final class Ec2Session implements AutoCloseable {
+  /** The longest pause between two looks of a wait: the SDK's EC2 waiters poll every 15 s. */
+  static final Duration MAX_POLL = Duration.ofSeconds(15);
   private final Ec2Client ec2;
   private final AwsSettings settings;
   private final AwsTimeouts timeouts;
@@ -71,7 +73,7 @@ final class Ec2Session implements AutoCloseable {
    * object was already gone.
    */
   boolean deleteWhenFree(String what, Runnable call, long deadline, CommandScope scope) {
-    while (true) {
+    for (int attempt = 0; ; attempt++) {
       try {
         call.run();
         return true;
@@ -82,7 +84,7 @@ final class Ec2Session implements AutoCloseable {
         if (!Ec2Errors.inUse(e) || now() >= deadline) {
           throw Ec2Errors.wrap(what, e, settings);
         }
-        pause(scope, what);
+        pause(scope, what, attempt);
       }
     }
   }
@@ -95,11 +97,20 @@ final class Ec2Session implements AutoCloseable {
     return now() + bound.toNanos();
   }
 
-  /** Waits one poll interval; cancellation ends the wait. */
-  void pause(CommandScope scope, String waitingFor) {
+  /**
+   * Waits before look number {@code attempt + 1} of one wait; cancellation ends the wait. The
+   * pause backs off as AWS asks of pollers: {@code poll} doubled per look, capped at 15 s (the
+   * delay of the SDK's own EC2 waiters) or 8 polls, whichever is less, plus up to half again of
+   * random jitter so that many waiters do not look in step.
+   */
+  void pause(CommandScope scope, String waitingFor, int attempt) {
     scope.checkCancelled(waitingFor);
+    long base = timeouts.poll().toNanos();
+    long cap = Math.min(MAX_POLL.toNanos(), base * 8);
+    long delay = Math.min(cap, base << Math.min(attempt, 20));
+    delay += (long) (java.util.concurrent.ThreadLocalRandom.current().nextDouble() * delay / 2);
     try {
-      timeouts.sleeper().sleep(timeouts.poll());
+      timeouts.sleeper().sleep(Duration.ofNanos(delay));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CommandCancelledException("interrupted while waiting: " + waitingFor);

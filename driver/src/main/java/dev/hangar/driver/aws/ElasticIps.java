@@ -20,8 +20,11 @@ final class ElasticIps {
     this.s = s;
   }
 
-  /** Gives the instance an Elastic IP (the one an earlier attempt allocated, if any). */
-  void attach(Instance instance, String sandbox, String actionId, Rollback rollback,
+  /**
+   * Gives the instance an Elastic IP (the one an earlier attempt allocated, if any); returns its
+   * public address.
+   */
+  String attach(Instance instance, String sandbox, String actionId, Rollback rollback,
       CommandScope scope) {
     String id = instance.instanceId();
     List<Address> mine = ofInstance(id);
@@ -38,7 +41,7 @@ final class ElasticIps {
     rollback.push("release Elastic IP " + a.publicIp(), () -> s.delete("release Elastic IP "
         + a.publicIp(), () -> s.ec2().releaseAddress(q -> q.allocationId(a.allocationId()))));
     if (a.associationId() != null) {
-      return;
+      return a.publicIp();
     }
     var eni = InstanceDetails.ordered(instance).get(0).networkInterfaceId();
     scope.checkCancelled("attaching Elastic IP " + a.publicIp());
@@ -47,6 +50,7 @@ final class ElasticIps {
         .associationId());
     rollback.push("detach Elastic IP " + a.publicIp(), () -> s.delete("detach Elastic IP "
         + a.publicIp(), () -> s.ec2().disassociateAddress(q -> q.associationId(association))));
+    return a.publicIp();
   }
 
   /** Detaches and releases the instance's Elastic IPs; none is success. */

@@ -59,7 +59,7 @@ final class Instances {
       Duration bound, CommandScope scope) {
     long deadline = s.deadline(bound);
     String last = "";
-    while (true) {
+    for (int attempt = 0; ; attempt++) {
       Instance i = null;
       try {
         i = s.ec2().describeInstances(q -> q.instanceIds(instanceId)).reservations().stream()
@@ -89,7 +89,7 @@ final class Instances {
       if (s.now() >= deadline) {
         throw Ec2Session.timedOut("instance " + instanceId + " becoming " + target, bound, last);
       }
-      s.pause(scope, "instance " + instanceId + " becoming " + target);
+      s.pause(scope, "instance " + instanceId + " becoming " + target, attempt);
     }
   }
 

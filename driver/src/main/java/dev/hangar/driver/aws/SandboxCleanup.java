@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 /**
  * CleanupSandboxInfra: finds every object with the sandbox's tag — instances left behind
  * included — and deletes them in dependency order (instances, Elastic IPs, loose network
- * interfaces, key pair, security groups, subnets, route tables, internet gateway, VPC).
+ * interfaces, key pair, security groups, subnets, route tables — taken off their subnets
+ * first —, internet gateway, VPC).
  * "Already gone" is success, so a second run succeeds; DependencyViolation (EC2 releasing a
  * terminated instance's interfaces) is retried until the cleanup bound.
  */
@@ -72,11 +73,7 @@ final class SandboxCleanup {
           + n.networkInterfaceId(), () -> s.ec2().deleteNetworkInterface(q -> q
               .networkInterfaceId(n.networkInterfaceId())), deadline, scope));
     }
-    for (var k : s.call("find the sandbox's key pairs", () -> s.ec2().describeKeyPairs(q -> q
-        .filters(tag)).keyPairs())) {
-      count(deleted, "key pairs", s.delete("delete key pair " + k.keyName(), () -> s.ec2()
-          .deleteKeyPair(q -> q.keyPairId(k.keyPairId()))));
-    }
+    count(deleted, "key pairs", new SandboxKeys(s).delete(sandbox));
     List<SecurityGroup> groups = new ArrayList<>(s.call("find the sandbox's security groups",
         () -> s.ec2().describeSecurityGroups(q -> q.filters(tag)).securityGroups()));
     // The apps' own groups first: nothing refers to them, while they may sit beside the
@@ -97,6 +94,15 @@ final class SandboxCleanup {
     }
     for (var rt : s.call("find the sandbox's route tables", () -> s.ec2().describeRouteTables(
         q -> q.filters(tag)).routeTables())) {
+      // EC2 drops a deleted subnet's association, EC2-compatible clouds (moto) may keep it and
+      // refuse the delete (DependencyViolation): take the associations off first.
+      for (var a : rt.associations()) {
+        if (!Boolean.TRUE.equals(a.main()) && a.routeTableAssociationId() != null) {
+          s.delete("take route table " + rt.routeTableId() + " off subnet " + a.subnetId(),
+              () -> s.ec2().disassociateRouteTable(q -> q.associationId(
+                  a.routeTableAssociationId())));
+        }
+      }
       count(deleted, "route tables", s.deleteWhenFree("delete route table "
           + rt.routeTableId(), () -> s.ec2().deleteRouteTable(q -> q.routeTableId(
               rt.routeTableId())), deadline, scope));

@@ -14,6 +14,10 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
  * The sandbox's EC2 key pair. EC2 returns a private key only when it creates the pair, so a
  * second Prepare replaces a pair no instance uses yet (the platform then keeps the new key);
  * once instances use it, it cannot be replaced and the second Prepare says so.
+ *
+ * <p>The pair is found by its name (which the sandbox id fixes) and deleted by its name: every
+ * EC2 and EC2-compatible cloud knows {@code KeyName}, while some ignore {@code KeyPairId} or key
+ * pair tags (moto answers a delete by id with success and keeps the pair).
  */
 final class SandboxKeys {
   private final Ec2Session s;
@@ -35,10 +39,22 @@ final class SandboxKeys {
 
   /** The sandbox's key pair, or null. */
   KeyPairInfo find(String sandbox) {
+    String name = keyName(sandbox);
+    // A filter, not KeyNames: a missing name is then an empty answer, not an error.
     List<KeyPairInfo> found = s.call("find the sandbox key pair", () -> s.ec2()
-        .describeKeyPairs(q -> q.filters(Tags.sandbox(sandbox), Tags.role(Tags.ROLE_KEY)))
-        .keyPairs());
-    return found.isEmpty() ? null : found.get(0);
+        .describeKeyPairs(q -> q.filters(Tags.filter("key-name", name))).keyPairs());
+    return found.stream().filter(k -> name.equals(k.keyName())).findFirst().orElse(null);
+  }
+
+  /** Deletes the sandbox's key pair by name; returns false when there was none. */
+  boolean delete(String sandbox) {
+    KeyPairInfo k = find(sandbox);
+    if (k == null) {
+      return false;
+    }
+    s.delete("delete key pair " + k.keyName(), () -> s.ec2().deleteKeyPair(q -> q
+        .keyName(k.keyName())));
+    return true;
   }
 
   CreateKeysResult create(String actionId, String sandbox, CommandScope scope) {
@@ -57,7 +73,7 @@ final class SandboxKeys {
             + " PrepareSandboxInfra and EC2 cannot return it again");
       }
       s.delete("replace key pair " + existing.keyName(), () -> s.ec2().deleteKeyPair(q -> q
-          .keyPairId(existing.keyPairId())));
+          .keyName(existing.keyName())));
       info = "replaced key pair " + name + " (EC2 shows a private key only when it makes one)";
     }
     Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_KEY, name, Map.of());

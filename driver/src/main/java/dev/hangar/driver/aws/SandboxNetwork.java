@@ -35,8 +35,12 @@ final class SandboxNetwork {
     this.s = s;
   }
 
-  /** The parts of a prepared network that subnets and keys need. */
-  private record Prepared(String vpcId, Cidrs.Block cidr, String publicRt, String privateRt) {}
+  /**
+   * The parts of a prepared network that subnets and keys need; {@code fresh}: the VPC was made
+   * by this run, so nothing inside it can exist yet and no lookup is needed.
+   */
+  private record Prepared(String vpcId, Cidrs.Block cidr, String publicRt, String privateRt,
+      boolean fresh) {}
 
   List<ActionResult> prepare(SandboxInfraRequest r, CommandScope scope) {
     String sandbox = scope.reservationId();
@@ -85,23 +89,26 @@ final class SandboxNetwork {
     if (cidr.prefix() < 16 || cidr.prefix() > 28) {
       throw new ClientException("prepareCloudInfra CIDR " + cidr + ": an EC2 VPC is /16 to /28");
     }
+    notInUse(cidr, "prepareCloudInfra");
     scope.progress("preparing the sandbox network " + cidr);
-    Vpc vpc = vpc(sandbox, cidr);
+    Vpc found = findVpc(sandbox);
+    boolean fresh = found == null;
+    Vpc vpc = fresh ? createVpc(sandbox, cidr) : found;
     if (!Cidrs.parse(vpc.cidrBlock()).equals(cidr)) {
       throw new ClientException("the sandbox already has VPC " + vpc.vpcId() + " with CIDR "
           + vpc.cidrBlock() + ", not " + cidr + "; run CleanupSandboxInfra first");
     }
     scope.checkCancelled("creating the internet gateway");
-    String igw = internetGateway(sandbox, vpc.vpcId());
+    String igw = internetGateway(sandbox, vpc.vpcId(), fresh);
     scope.checkCancelled("creating the route tables");
-    String publicRt = routeTable(sandbox, vpc.vpcId(), Tags.ROLE_PUBLIC_RT, igw);
-    String privateRt = routeTable(sandbox, vpc.vpcId(), Tags.ROLE_PRIVATE_RT, null);
+    String publicRt = routeTable(sandbox, vpc.vpcId(), Tags.ROLE_PUBLIC_RT, igw, fresh);
+    String privateRt = routeTable(sandbox, vpc.vpcId(), Tags.ROLE_PRIVATE_RT, null, fresh);
     scope.checkCancelled("creating the sandbox security group");
-    String sg = sandboxSecurityGroup(sandbox, vpc.vpcId());
+    String sg = sandboxSecurityGroup(sandbox, vpc.vpcId(), fresh);
     out.add(new PrepareNetworkResult(r.network().actionId(), true,
         "VPC " + vpc.vpcId() + " (" + cidr + ") with internet gateway " + igw, "",
         vpc.vpcId(), sg));
-    return new Prepared(vpc.vpcId(), cidr, publicRt, privateRt);
+    return new Prepared(vpc.vpcId(), cidr, publicRt, privateRt, fresh);
   }
 
   private static Cidrs.Block cidr(String text, String action) {
@@ -112,21 +119,40 @@ final class SandboxNetwork {
     }
   }
 
-  private Vpc vpc(String sandbox, Cidrs.Block cidr) {
+  /**
+   * Refuses a CIDR that overlaps the provider's 'Networks in use': the standard's "reserved
+   * network ranges to be excluded when allocating sandbox networks".
+   */
+  private void notInUse(Cidrs.Block cidr, String action) {
+    for (Cidrs.Block reserved : s.settings().networksInUse()) {
+      if (reserved.overlaps(cidr)) {
+        throw new ClientException(action + " CIDR " + cidr + " overlaps " + reserved
+            + " of attribute 'Networks in use' of cloud provider '"
+            + s.settings().providerName() + "' (ranges reserved for other networks); choose a"
+            + " CIDR outside it or change the attribute");
+      }
+    }
+  }
+
+  /** The sandbox's VPC, or null. */
+  private Vpc findVpc(String sandbox) {
     List<Vpc> found = s.call("find the sandbox VPC", () -> s.ec2().describeVpcs(q -> q.filters(
         Tags.sandbox(sandbox), Tags.role(Tags.ROLE_VPC))).vpcs());
-    if (!found.isEmpty()) {
-      return found.get(0);
-    }
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  private Vpc createVpc(String sandbox, Cidrs.Block cidr) {
     Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_VPC, "hangar " + sandbox, Map.of());
     return s.call("create the sandbox VPC " + cidr, () -> s.ec2().createVpc(q -> q
         .cidrBlock(cidr.toString())
         .tagSpecifications(Tags.spec(ResourceType.VPC, tags))).vpc());
   }
 
-  private String internetGateway(String sandbox, String vpcId) {
-    var found = s.call("find the internet gateway", () -> s.ec2().describeInternetGateways(q ->
-        q.filters(Tags.sandbox(sandbox), Tags.role(Tags.ROLE_IGW))).internetGateways());
+  private String internetGateway(String sandbox, String vpcId, boolean fresh) {
+    // A gateway is made after its VPC and deleted before it: a new VPC has none.
+    var found = fresh ? List.<software.amazon.awssdk.services.ec2.model.InternetGateway>of()
+        : s.call("find the internet gateway", () -> s.ec2().describeInternetGateways(q ->
+            q.filters(Tags.sandbox(sandbox), Tags.role(Tags.ROLE_IGW))).internetGateways());
     String id;
     boolean attached;
     if (found.isEmpty()) {
@@ -147,10 +173,11 @@ final class SandboxNetwork {
   }
 
   /** A route table of the VPC; with {@code igw}, its default route goes to the internet. */
-  private String routeTable(String sandbox, String vpcId, String role, String igw) {
-    List<RouteTable> found = s.call("find the " + role + " route table", () -> s.ec2()
-        .describeRouteTables(q -> q.filters(Tags.sandbox(sandbox), Tags.role(role),
-            Tags.filter("vpc-id", vpcId))).routeTables());
+  private String routeTable(String sandbox, String vpcId, String role, String igw,
+      boolean fresh) {
+    List<RouteTable> found = fresh ? List.of() : s.call("find the " + role + " route table",
+        () -> s.ec2().describeRouteTables(q -> q.filters(Tags.sandbox(sandbox),
+            Tags.role(role), Tags.filter("vpc-id", vpcId))).routeTables());
     RouteTable rt = found.isEmpty() ? null : found.get(0);
     if (rt == null) {
       Map<String, String> tags = Tags.of(sandbox, role, "hangar " + sandbox + " " + role,
@@ -175,9 +202,9 @@ final class SandboxNetwork {
   }
 
   /** The group every app of the sandbox is in; it lets the sandbox's members reach each other. */
-  private String sandboxSecurityGroup(String sandbox, String vpcId) {
-    List<SecurityGroup> found = s.call("find the sandbox security group", () -> s.ec2()
-        .describeSecurityGroups(q -> q.filters(Tags.sandbox(sandbox),
+  private String sandboxSecurityGroup(String sandbox, String vpcId, boolean fresh) {
+    List<SecurityGroup> found = fresh ? List.of() : s.call("find the sandbox security group",
+        () -> s.ec2().describeSecurityGroups(q -> q.filters(Tags.sandbox(sandbox),
             Tags.role(Tags.ROLE_SANDBOX_SG), Tags.filter("vpc-id", vpcId))).securityGroups());
     String id;
     boolean hasRule;
@@ -216,14 +243,15 @@ final class SandboxNetwork {
       throw new ClientException("prepareSubnet has no actionParams");
     }
     Cidrs.Block cidr = cidr(params.cidr(), "prepareSubnet");
+    notInUse(cidr, "prepareSubnet");
     if (!net.cidr().contains(cidr)) {
       throw new ClientException("subnet " + cidr + " is not inside the sandbox network "
           + net.cidr());
     }
     boolean isPublic = Boolean.TRUE.equals(params.isPublic());
-    List<Subnet> found = s.call("find subnet " + cidr, () -> s.ec2().describeSubnets(q -> q
-        .filters(Tags.filter("vpc-id", net.vpcId()), Tags.filter("cidr-block", cidr.toString()),
-            Tags.sandbox(sandbox))).subnets());
+    List<Subnet> found = net.fresh() ? List.of() : s.call("find subnet " + cidr, () -> s.ec2()
+        .describeSubnets(q -> q.filters(Tags.filter("vpc-id", net.vpcId()),
+            Tags.filter("cidr-block", cidr.toString()), Tags.sandbox(sandbox))).subnets());
     String id;
     String made;
     if (found.isEmpty()) {
@@ -239,7 +267,14 @@ final class SandboxNetwork {
       id = found.get(0).subnetId();
       made = "found";
     }
-    associate(id, isPublic ? net.publicRt() : net.privateRt());
+    String rt = isPublic ? net.publicRt() : net.privateRt();
+    if (made.equals("created")) {
+      // A new subnet is on the VPC's main table only: no association to look for or move.
+      s.run("put subnet " + id + " on route table " + rt, () -> s.ec2()
+          .associateRouteTable(q -> q.routeTableId(rt).subnetId(id)));
+    } else {
+      associate(id, rt);
+    }
     return new PrepareSubnetResult(p.actionId(), true, made + " " + (isPublic ? "public"
         : "private") + " subnet " + id + " (" + cidr + ")", "", id);
   }

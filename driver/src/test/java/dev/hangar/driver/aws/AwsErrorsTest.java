@@ -20,10 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * EC2's error shapes through the real SDK: throttling and 503 retried by the SDK's retry
- * strategy, DependencyViolation retried by Cleanup, InvalidInstanceID.NotFound right after
- * launch tolerated, refused credentials and bad attributes named; a failed or cancelled Deploy
- * rolls back; the secret key never shows.
+ * EC2's faults through the real SDK, on the WireMock fault peer ({@link Ec2Peer}: faults moto
+ * cannot make): throttling and 503 retried by the SDK's retry strategy, DependencyViolation
+ * retried by Cleanup, InvalidInstanceID.NotFound right after launch tolerated, refused
+ * credentials (moto checks none) and bad attributes named; a failed or cancelled Deploy rolls
+ * back; the secret key never shows. Errors that any EC2 makes are in {@link AwsMotoErrorsTest}.
  */
 class AwsErrorsTest {
   /** Bounds of 2 s: the test of a dependency that never clears waits that long. */
@@ -193,35 +194,5 @@ class AwsErrorsTest {
             assertThat(e.unavailable()).isTrue())
         .hasMessageContaining("cannot reach EC2 at http://127.0.0.1:" + port)
         .hasMessageContaining("'Endpoint'");
-  }
-
-  @Test
-  void deployWithoutAPreparedSandboxOrAnAmiSaysWhatIsMissing() {
-    JsonNode noAmi = results(bed.driver.deploy(bed.resource(), request(connectSubnet("nic",
-        "subnet-0123456789abcdef0", "0"), deployApp("a", "web", Map.of())),
-        CancellationContext.NONE));
-    assertThat(result(noAmi, "a").path("errorMessage").asText())
-        .contains("attribute 'AWS AMI Id'");
-    JsonNode noSubnet = results(bed.driver.deploy(bed.resource(), request(connectSubnet("nic",
-        "subnet-0123456789abcdef0", "0"), deployApp("a", "web", Map.of("AWS AMI Id",
-            "ami-0abcdef1234567890"))), CancellationContext.NONE));
-    assertThat(result(noSubnet, "a").path("errorMessage").asText())
-        .contains("subnet-0123456789abcdef0", "PrepareSandboxInfra");
-    JsonNode badTags = results(bed.driver.deploy(bed.resource(), request(connectSubnet("nic",
-        "subnet-0123456789abcdef0", "0"), deployApp("a", "web", Map.of("AWS AMI Id",
-            "ami-0abcdef1234567890", "Custom Tags", "team:qa, novalue"))),
-        CancellationContext.NONE));
-    assertThat(result(badTags, "a").path("errorMessage").asText())
-        .contains("'Custom Tags'", "'novalue' is not key:value");
-    bed.peer.wireMock().verify(0, Ec2Peer.action("RunInstances"));
-  }
-
-  @Test
-  void powerAndDeleteOfAnInstanceThatIsGone() {
-    var gone = bed.remote("web", "i-0123456789abcdef0");
-    bed.driver.powerOff(gone);
-    bed.driver.deleteInstance(gone);
-    assertThatThrownBy(() -> bed.driver.powerOn(gone)).isInstanceOf(BackendException.class)
-        .hasMessageContaining("i-0123456789abcdef0 of app 'web' no longer exists");
   }
 }

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The real AWS backend, through the driver, against an {@link Ec2Peer}: contexts for sandbox
+ * The real AWS backend, through the driver, against an EC2 peer — moto ({@link #onMoto()}) or
+ * the WireMock fault peer ({@link Ec2Peer}, {@link #AwsTestbed()}): contexts for sandbox
  * {@value #SANDBOX}, requests, and an orchestrator API that decrypts {@link #ENCRYPTED} to the
  * peer's secret. Waits and retries are short so a whole sandbox runs in seconds.
  */
@@ -29,7 +30,10 @@ final class AwsTestbed implements AutoCloseable {
       Duration.ofMillis(5), Duration.ofMillis(5), AwsTimeouts.Sleeper.REAL);
   static final WireCodec CODEC = WireCodec.standard();
 
-  final Ec2Peer peer = new Ec2Peer();
+  /** The WireMock peer, or null on moto. */
+  final Ec2Peer peer;
+  /** The moto server, or null on the WireMock peer. */
+  final MotoServer moto;
   final RecordingOrchestratorApi api =
       new RecordingOrchestratorApi(Map.of(ENCRYPTED, Ec2Peer.SECRET), null);
   final CloudProviderDriver driver;
@@ -40,6 +44,21 @@ final class AwsTestbed implements AutoCloseable {
   }
 
   AwsTestbed(AwsTimeouts timeouts) {
+    this(new Ec2Peer(), null, timeouts);
+  }
+
+  /** A testbed on the run's moto server, reset to an empty EC2. */
+  static AwsTestbed onMoto() {
+    return onMoto(FAST);
+  }
+
+  static AwsTestbed onMoto(AwsTimeouts timeouts) {
+    return new AwsTestbed(null, MotoServer.shared(), timeouts);
+  }
+
+  private AwsTestbed(Ec2Peer peer, MotoServer moto, AwsTimeouts timeouts) {
+    this.peer = peer;
+    this.moto = moto;
     driver = new CloudProviderDriver(BackendRegistry.empty().register(
         new AwsBackendProvider(timeouts)), c -> api);
     attributes.put("Hangar Cloud Provider.Cloud Type", "AWS");
@@ -48,7 +67,12 @@ final class AwsTestbed implements AutoCloseable {
     attributes.put("Hangar Cloud Provider.AWS Access Key ID", Ec2Peer.KEY_ID);
     attributes.put("Hangar Cloud Provider.AWS Secret Access Key", ENCRYPTED);
     attributes.put("Hangar Cloud Provider.Instance Type", "t3.micro");
-    attributes.put("Hangar Cloud Provider.Endpoint", peer.endpoint());
+    attributes.put("Hangar Cloud Provider.Endpoint", endpoint());
+  }
+
+  /** The EC2 endpoint the provider points at. */
+  String endpoint() {
+    return peer != null ? peer.endpoint() : moto.endpoint();
   }
 
   private String common() {
@@ -138,6 +162,8 @@ final class AwsTestbed implements AutoCloseable {
 
   @Override
   public void close() {
-    peer.close();
+    if (peer != null) {
+      peer.close();
+    }
   }
 }

@@ -35,6 +35,10 @@ public final class Ec2Peer implements AutoCloseable {
   private final Ec2Model model;
   private final WireMockServer wm;
   private final AtomicInteger scenarios = new AtomicInteger();
+  private volatile double throttleRatio;
+  private final java.util.Random random = new java.util.Random(19);
+  private final AtomicInteger answered = new AtomicInteger();
+  private final AtomicInteger throttled = new AtomicInteger();
 
   public Ec2Peer() {
     this(KEY_ID);
@@ -85,6 +89,24 @@ public final class Ec2Peer implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on a {@code ratio} of all requests (drawn from a seeded random) get EC2's throttling
+   * error, RequestLimitExceeded with HTTP 503, instead of the model's answer.
+   */
+  void throttle(double ratio) {
+    throttleRatio = ratio;
+  }
+
+  /** Requests the model answered. */
+  int answered() {
+    return answered.get();
+  }
+
+  /** Requests refused by {@link #throttle}. */
+  int throttled() {
+    return throttled.get();
+  }
+
   /** Every request of {@code action} gets an EC2 error (a fault that never clears). */
   void failAlways(String action, int status, String code, String message) {
     wm.stubFor(post(urlEqualTo("/")).atPriority(1)
@@ -132,6 +154,20 @@ public final class Ec2Peer implements AutoCloseable {
 
     @Override
     public ResponseDefinition transform(ServeEvent event) {
+      double ratio = throttleRatio;
+      if (ratio > 0) {
+        boolean refuse;
+        synchronized (random) {
+          refuse = random.nextDouble() < ratio;
+        }
+        if (refuse) {
+          throttled.incrementAndGet();
+          return ResponseDefinitionBuilder.responseDefinition().withStatus(503)
+              .withHeader("Content-Type", "text/xml;charset=UTF-8")
+              .withBody(Ec2Xml.error("RequestLimitExceeded", "Request limit exceeded.")).build();
+        }
+      }
+      answered.incrementAndGet();
       String auth = event.getRequest().getHeader("Authorization");
       Matcher cred = CREDENTIAL.matcher(auth == null ? "" : auth);
       Ec2Model.Reply r = model.handle(QueryForm.parse(event.getRequest().getBodyAsString()),
