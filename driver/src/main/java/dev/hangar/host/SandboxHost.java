@@ -84,14 +84,14 @@ public final class SandboxHost implements AutoCloseable {
       BackendRegistry backends) throws IOException {
     CallbackChannels callbacks = new CallbackChannels(config.callbackTimeout());
     CommandCalls calls = new CommandCalls(
-        new CommandDispatcher(new CloudProviderDriver(backends, callbacks)),
+        new CommandDispatcher(new CloudProviderDriver(backends, CommandCalls.apis(callbacks))),
         config.maxCommands(), config.maxQueued());
     HealthStatusManager health = new HealthStatusManager();
     Server server = builder
         // Handlers only hand calls to the command pool: no need for another thread hop.
         .directExecutor()
         .intercept(new BearerTokenInterceptor(config::token))
-        .addService(new CloudProviderService(calls))
+        .addService(new CloudProviderService(calls, config.callbackTimeout()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();
