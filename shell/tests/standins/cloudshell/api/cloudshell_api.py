@@ -1,7 +1,8 @@
 """Test stand-in for cloudshell-automation-api's CloudShellAPISession: the constructor and the
 methods the Hangar driver calls, with the real positional parameters. Every session records its
 calls in the class-level ``calls`` list; tests set ``passwords`` (encrypted -> plain) and
-``failures`` (method name -> exception to raise)."""
+``failures`` (method name -> exception to raise) and ``hooks`` (method name -> a function
+called with the call's arguments before it returns, e.g. to hold it)."""
 
 
 class CloudShellAPIError(Exception):
@@ -21,6 +22,7 @@ class CloudShellAPISession:
     calls = []
     passwords = {}
     failures = {}
+    hooks = {}
     sessions = []
 
     def __init__(self, host, username='', password='', domain='', timezone='UTC',
@@ -37,10 +39,14 @@ class CloudShellAPISession:
         cls.calls = []
         cls.passwords = {}
         cls.failures = {}
+        cls.hooks = {}
         cls.sessions = []
 
     def _call(self, method, *args):
         CloudShellAPISession.calls.append((method,) + args)
+        hook = CloudShellAPISession.hooks.get(method)
+        if hook is not None:
+            hook(*args)
         failure = CloudShellAPISession.failures.get(method)
         if failure is not None:
             raise failure
