@@ -101,11 +101,7 @@ class HangarCloudProviderDriver(ResourceDriverInterface):
 
     @staticmethod
     def _api(context, reservation):
-        c = context.connectivity
-        return CloudShellAPISession(
-            host=c.server_address, token_id=c.admin_auth_token,
-            domain=getattr(reservation, 'domain', None) or 'Global',
-            port=c.cloudshell_api_port or 8029)
+        return _LazyApiSession(context.connectivity, reservation)
 
     def _host(self, context, api):
         resource = context.resource
@@ -136,3 +132,22 @@ class HangarCloudProviderDriver(ResourceDriverInterface):
             if host is not made:
                 made.close()
         return host
+
+
+class _LazyApiSession:
+    """The platform's API session, opened on first use: a real session logs on to the CloudShell
+    API when made, and most commands (GetVmDetails, PowerOn, ...) never call back."""
+
+    def __init__(self, connectivity, reservation):
+        self._connectivity = connectivity
+        self._reservation = reservation
+        self._session = None
+
+    def __getattr__(self, name):
+        if self._session is None:
+            c = self._connectivity
+            self._session = CloudShellAPISession(
+                host=c.server_address, token_id=c.admin_auth_token,
+                domain=getattr(self._reservation, 'domain', None) or 'Global',
+                port=c.cloudshell_api_port or 8029)
+        return getattr(self._session, name)

@@ -254,6 +254,10 @@ def test_tls_with_the_right_ca_works_and_mismatches_say_what_to_fix(tls_host, dr
     h, ca, other_ca = tls_host
     api_record.passwords['encrypted-sandbox-host-token'] = h.token
     assert driver.GetVmDetails(_provider_context(h.address, ca=ca), DETAILS, None) == '[]'
+    # The next command reuses the connection and token: no API session (no logon) at all.
+    sessions = len(api_record.sessions)
+    assert driver.GetVmDetails(_provider_context(h.address, ca=ca), DETAILS, None) == '[]'
+    assert len(api_record.sessions) == sessions
     wrong_ca = _raises(driver, _provider_context(h.address, ca=other_ca))
     assert 'TLS handshake' in wrong_ca and '"Sandbox Host CA"' in wrong_ca
     plaintext = _raises(driver, _provider_context(h.address))
