@@ -220,13 +220,14 @@ class HostConnection:
     def _unreachable(self, details):
         lower = details.lower()
         where = 'the sandbox host at %s' % self.address
-        if self._tls and ('ssl' in lower or 'handshake' in lower or 'certificate' in lower
-                          or 'tls' in lower):
+        if 'failed to connect' not in lower and 'resolution' not in lower:
+            return ('the connection to %s broke during the command (%s): the host may have'
+                    ' stopped or restarted; retry' % (where, details))
+        if self._tls and 'handshake' in lower:
             return ('%s failed the TLS handshake (%s): check that it serves TLS (--tls-cert) and'
                     ' that the provider\'s "%s" is the CA that signed its certificate'
                     % (where, details, SANDBOX_HOST_CA))
-        if not self._tls and ('socket closed' in lower or 'connection reset' in lower
-                              or 'http2' in lower or 'protocol' in lower):
+        if not self._tls and ('socket closed' in lower or 'connection reset' in lower):
             return ('%s closed the plaintext connection (%s): it probably serves TLS; set the'
                     ' provider\'s "%s" to the PEM of the CA that signed its certificate'
                     % (where, details, SANDBOX_HOST_CA))
@@ -236,13 +237,13 @@ class HostConnection:
 
 
 def _transport_failure(details):
-    """True when UNAVAILABLE came from the connection, not from the command (a cloud down)."""
+    """True when UNAVAILABLE came from the connection (grpc's own wording), not from the
+    command (a hypervisor the host cannot reach is UNAVAILABLE too, with the host's reason)."""
     lower = details.lower()
     return any(s in lower for s in (
-        'failed to connect', 'connection refused', 'connect failed', 'dns resolution',
-        'name resolution', 'ssl', 'handshake', 'socket closed', 'connection reset', 'tls',
-        'no route', 'timed out', 'deadline', 'http2', 'protocol', 'certificate',
-        'failed to pick subchannel', 'empty address list'))
+        'failed to connect to all addresses', 'dns resolution failed',
+        'failed to pick subchannel', 'empty address list', 'socket closed',
+        'connection reset'))
 
 
 def answer_callback(callback, api):

@@ -328,3 +328,19 @@ def test_a_failing_platform_api_fails_the_step_that_needed_it(host, driver, api_
         driver.get_inventory(ctx)
     assert 'DecryptPassword' in str(e.value) and 'CloudShellAPIError' in str(e.value)
     assert isinstance(CloudShellAPIError(1, 'x'), Exception)
+
+
+def test_a_cloud_the_host_cannot_reach_is_the_hosts_answer_not_an_unreachable_host(
+        host, driver, api_record):
+    s = _scenarios()
+    import hangar_bridge
+    api_record.passwords[s.HOST_TOKEN_ENCRYPTED] = host.token
+    ctx = s.context(s.load(os.path.join(SAMPLES, 'contexts', 'kvm-autoload.json'),
+                           dict(host.values, hypervisors='qemu+tcp://127.0.0.1:1/system')),
+                    host)
+    with pytest.raises(hangar_bridge.HangarHostError) as e:
+        driver.get_inventory(ctx)
+    message = str(e.value)
+    assert message.startswith('get_inventory failed on the sandbox host at ' + host.address)
+    assert 'qemu+tcp://127.0.0.1:1/system' in message
+    assert 'cannot be reached (' not in message
