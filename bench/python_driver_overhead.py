@@ -68,8 +68,11 @@ def main(calls):
         # directly sends. The driver gets the platform's objects, as the execution server does.
         message = hangar_bridge.resource_command(ctx, request)
 
+        from cloudshell.shell.core.driver_context import CancellationContext
+
         def through_driver():
-            return d.GetVmDetails(ctx, request, None)
+            # As the platform calls it: with a cancellation context the driver watches.
+            return d.GetVmDetails(ctx, request, CancellationContext())
 
         def host_alone():
             return unary(message, metadata=metadata).response_json

@@ -156,13 +156,10 @@ def test_a_cancelled_deploy_raises_and_the_host_rolls_it_back(host, driver, api_
 
     def cancel_while_waiting_for_the_ip(reservation_id, message):
         # The VM is defined, started and on its switch port: cancel here, and hold the
-        # callback until the driver has cancelled the call (its watcher thread then ends).
+        # callback for a while the driver polls the flag (every 0.1 s) and cancels the call.
         if 'for the IP of' in message:
             cancellation.is_cancelled = True
-            deadline = time.monotonic() + 10
-            while any(t.name == 'hangar-cancel-watch' for t in threading.enumerate()):
-                assert time.monotonic() < deadline, 'the driver did not cancel the call'
-                time.sleep(0.01)
+            time.sleep(2)
     api_record.hooks['WriteMessageToReservationOutput'] = cancel_while_waiting_for_the_ip
     started = time.monotonic()
     with pytest.raises(hangar_bridge.CommandCancelledError) as raised:
