@@ -54,10 +54,19 @@ public final class ProviderModel {
       "An EC2 endpoint URL to use instead of AWS's own for the region (EC2-compatible clouds,"
           + " tests); empty for AWS.");
 
+  public static final AttributeSpec SANDBOX_HOST = AttributeSpec.string("Sandbox Host", "",
+      "HOST:PORT of the hangar serve host the shell's Python driver forwards commands to.");
+  public static final AttributeSpec SANDBOX_HOST_TOKEN = AttributeSpec.password(
+      "Sandbox Host Token", "The bearer token of that host (its HANGAR_TOKEN or --token-file).");
+  public static final AttributeSpec SANDBOX_HOST_CA = AttributeSpec.string("Sandbox Host CA", "",
+      "PEM of the CA that signed the host's TLS certificate; empty: plaintext (loopback or a"
+          + " trusted network only).");
+
   private static final List<AttributeSpec> ALL = List.of(CLOUD_TYPE, NETWORKING_TYPE, REGION,
       NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, STORAGE_POOL,
       MANAGEMENT_NETWORK, VIRTUALIZATION, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD,
-      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT);
+      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT, SANDBOX_HOST,
+      SANDBOX_HOST_TOKEN, SANDBOX_HOST_CA);
   private static final Map<String, AttributeSpec> BY_NAME = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(AttributeSpec::name, a -> a));
 

@@ -4,10 +4,8 @@ import dev.hangar.pack.ShellPackager;
 import dev.hangar.pack.SourceFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,11 +24,6 @@ final class PackCommand implements Callable<Integer> {
   @CommandLine.Option(names = "--out", paramLabel = "DIR",
       description = "Where to write the zip (default: dist/ under the Hangar checkout).")
   Path out;
-
-  @CommandLine.Option(names = "--driver-jar", paramLabel = "JAR",
-      description = "The driver jar to package (default: the jar this command runs from, else"
-          + " driver/target/hangar.jar).")
-  Path driverJar;
 
   @CommandLine.Option(names = "--update-sources",
       description = "First rewrite the checked-in generated files (shell-definition.yaml, the"
@@ -54,35 +47,12 @@ final class PackCommand implements Callable<Integer> {
             + " to refresh the checked-in files)");
       }
     }
-    Path jar = driverJar != null ? driverJar : defaultJar(home);
-    if (!Files.isRegularFile(jar)) {
-      err.println("hangar pack: no driver jar at " + jar + "; build it (bin/hangar builds"
-          + " driver/target/hangar.jar) or pass --driver-jar");
-      return Main.USAGE;
-    }
     Path dir = out != null ? out : home.resolve("dist");
-    ShellPackager.Packed packed = ShellPackager.write(dir, jar);
+    ShellPackager.Packed packed = ShellPackager.write(dir);
     stdout.printf("wrote %s (%d bytes)%n", packed.zip(), Files.size(packed.zip()));
     for (String entry : packed.entries()) {
       stdout.println("  " + entry);
     }
     return Main.OK;
-  }
-
-  /** The jar this CLI runs from (bin/hangar runs driver/target/hangar.jar), else that path. */
-  private static Path defaultJar(Path home) {
-    CodeSource source = PackCommand.class.getProtectionDomain().getCodeSource();
-    if (source != null && source.getLocation() != null) {
-      try {
-        Path self = Path.of(source.getLocation().toURI());
-        if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
-          return self;
-        }
-      } catch (URISyntaxException | IllegalArgumentException e) {
-        // Not a file URI: fall back to the build output below.
-      }
-    }
-    // Classes run from a directory (tests, an IDE): the jar bin/hangar builds.
-    return home.resolve("driver").resolve("target").resolve("hangar.jar");
   }
 }

@@ -1,5 +1,7 @@
 package dev.hangar.cli;
 
+import dev.hangar.driver.embedded.EmbeddedHypervisor;
+import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.host.BearerToken;
@@ -13,6 +15,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -67,10 +71,49 @@ final class ServeCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}); those still running then are cancelled and roll back.")
   long graceSeconds;
 
+  @CommandLine.Option(names = "--embedded",
+      description = "Also run the embedded default for as long as the host runs: libvirt's"
+          + " test:///default (with the demo's template volume) and a private ovsdb-server"
+          + " with bridge br-int; prints the context values to use ('embedded: NAME=VALUE"
+          + " ...', the samples' placeholders), so separate calls build on each other.")
+  boolean embedded;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (!embedded) {
+      return serve(out, err, null, () -> { });
+    }
+    EmbeddedHypervisor hypervisor = EmbeddedHypervisor.open();
+    PrivateOvsdbServer ovsdb;
+    try {
+      hypervisor.ensureTemplates(List.of(DemoCommand.TEMPLATE));
+      ovsdb = PrivateOvsdbServer.start("br-int");
+    } catch (Exception e) {
+      hypervisor.close();
+      throw e;
+    }
+    // Stopped by the shutdown hook after the host, since SIGTERM ends the JVM from there.
+    AtomicBoolean closed = new AtomicBoolean();
+    AutoCloseable parts = () -> {
+      if (closed.compareAndSet(false, true)) {
+        ovsdb.close();
+        hypervisor.close();
+      }
+    };
+    try {
+      return serve(out, err, String.format("embedded: hypervisors=%s ovsdbRemote=%s"
+          + " ovsBridge=br-int storagePool=%s template=%s (ovsdb-server pid %d; all stop with"
+          + " the host)", EmbeddedHypervisor.URI, ovsdb.tcpRemote(), EmbeddedHypervisor.POOL,
+          DemoCommand.TEMPLATE, ovsdb.pid()), parts);
+    } finally {
+      parts.close();
+    }
+  }
+
+  private Integer serve(PrintWriter out, PrintWriter err, String embeddedLine,
+      AutoCloseable embeddedParts) throws Exception {
     HostConfig config;
     try {
       config = config();
@@ -95,6 +138,11 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       host.shutdown(grace);
       backends.close();
+      try {
+        embeddedParts.close();
+      } catch (Exception e) {
+        System.err.println("hangar serve: stopping the embedded default: " + e.getMessage());
+      }
     }, "hangar-shutdown"));
     if (config.tls() == null && !isLoopback(config.listen().host())) {
       err.println("hangar serve: warning: plaintext on " + config.listen().host() + ": the bearer"
@@ -106,6 +154,9 @@ final class ServeCommand implements Callable<Integer> {
         backends.providers().isEmpty() ? "none" : backends.providers().stream()
             .map(BackendProvider::cloudType).collect(Collectors.joining(", ")),
         config.maxCommands(), config.maxQueued());
+    if (embeddedLine != null) {
+      out.println(embeddedLine);
+    }
     out.flush();
     host.awaitTermination();
     return Main.OK;

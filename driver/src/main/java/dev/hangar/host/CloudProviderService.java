@@ -6,14 +6,27 @@ import dev.hangar.proto.v1.CloudProviderGrpc;
 import dev.hangar.proto.v1.CommandResponse;
 import dev.hangar.proto.v1.ResourceCommandRequest;
 import dev.hangar.proto.v1.ResourceRemoteCommandRequest;
+import dev.hangar.proto.v1.DriverMessage;
+import dev.hangar.proto.v1.HostMessage;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 
-/** The CloudProvider service: each RPC is its command of the standard, run by CommandCalls. */
+/**
+ * The CloudProvider service: each unary RPC is its command of the standard, run by CommandCalls;
+ * RunCommand runs any of them with its callbacks on the caller's stream ({@link CommandStream}).
+ */
 final class CloudProviderService extends CloudProviderGrpc.CloudProviderImplBase {
   private final CommandCalls calls;
+  private final Duration callbackTimeout;
 
-  CloudProviderService(CommandCalls calls) {
+  CloudProviderService(CommandCalls calls, Duration callbackTimeout) {
     this.calls = calls;
+    this.callbackTimeout = callbackTimeout;
+  }
+
+  @Override
+  public StreamObserver<DriverMessage> runCommand(StreamObserver<HostMessage> out) {
+    return new CommandStream(calls, out, callbackTimeout);
   }
 
   @Override

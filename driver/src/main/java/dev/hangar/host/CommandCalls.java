@@ -8,6 +8,7 @@ import dev.hangar.driver.ClientException;
 import dev.hangar.driver.Command;
 import dev.hangar.driver.CommandDispatcher;
 import dev.hangar.driver.HangarException;
+import dev.hangar.driver.OrchestratorApi;
 import dev.hangar.proto.v1.CommandResponse;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -54,30 +55,62 @@ final class CommandCalls {
     pool.allowCoreThreadTimeOut(true);
   }
 
-  /** Runs one call's command; answers {@code observer} from the pool. */
+  /** Where a command's outcome goes: a unary call's observer, or RunCommand's stream. */
+  @FunctionalInterface
+  interface Answer {
+    /** The response (OK) or the status the command ended with; ignored once the call is gone. */
+    void answer(String response, Status status);
+  }
+
+  /**
+   * The orchestrator API a command running under this Context uses instead of dialling its
+   * context's connectivity section (RunCommand's stream); unset for the unary RPCs.
+   */
+  static final Context.Key<OrchestratorApi> CALLER_API = Context.key("hangar-caller-api");
+
+  /** The API factory of the host's driver: the caller's stream when there is one. */
+  static OrchestratorApi.Factory apis(OrchestratorApi.Factory dial) {
+    return connectivity -> {
+      OrchestratorApi stream = CALLER_API.get();
+      return stream != null ? stream : dial.connect(connectivity);
+    };
+  }
+
+  /** Runs one unary call's command; answers {@code observer} from the pool. */
   void run(Command command, MessageOrBuilder context, String reservationId, String request,
       StreamObserver<CommandResponse> observer) {
-    long start = System.nanoTime();
-    Context call = Context.current();
     ServerCallStreamObserver<CommandResponse> out =
         (ServerCallStreamObserver<CommandResponse>) observer;
     // A caller that went away gets no answer; without a handler, answering would throw.
     out.setOnCancelHandler(() -> { });
+    run(command, context, reservationId, request, Context.current(),
+        (response, status) -> answer(out, response, status), null);
+  }
+
+  /**
+   * Runs a command on the pool under the call's Context {@code call} (its cancellation and
+   * deadline reach the command); {@code api}, when not null, is its orchestrator API.
+   */
+  void run(Command command, MessageOrBuilder context, String reservationId, String request,
+      Context call, Answer answer, OrchestratorApi api) {
+    long start = System.nanoTime();
+    Context scoped = api == null ? call : call.withValue(CALLER_API, api);
     try {
-      pool.execute(() -> execute(command, context, reservationId, request, call, out, start));
+      pool.execute(() -> scoped.run(
+          () -> execute(command, context, reservationId, request, scoped, answer, start)));
     } catch (RejectedExecutionException e) {
       Status s = pool.isShutdown()
           ? Status.UNAVAILABLE.withDescription("the host is shutting down; call another host")
           : Status.RESOURCE_EXHAUSTED.withDescription("the host is running " + maxCommands
               + " commands and has " + maxQueued + " waiting (its --max-commands and"
               + " --max-queued); retry later");
-      answer(out, null, s);
+      answer.answer(null, s);
       logLine(command, reservationId, request, start, s);
     }
   }
 
   private void execute(Command command, MessageOrBuilder context, String reservationId,
-      String request, Context call, ServerCallStreamObserver<CommandResponse> out, long start) {
+      String request, Context call, Answer out, long start) {
     String response = null;
     Status status;
     if (call.isCancelled()) {
@@ -94,7 +127,7 @@ final class CommandCalls {
         status = StatusCodes.of(e);
       }
     }
-    answer(out, response, status);
+    out.answer(response, status);
     logLine(command, reservationId, request, start, status);
   }
 

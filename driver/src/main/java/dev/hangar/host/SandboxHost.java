@@ -35,6 +35,8 @@ public final class SandboxHost implements AutoCloseable {
   /** How long idle connections and health watchers get to go once the commands have ended. */
   private static final Duration TERMINATION_BOUND = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger("dev.hangar.host");
+  /** The largest message the host reads: 4 MiB (gRPC's default, stated in the contract). */
+  public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   private final Server server;
   private final CommandCalls calls;
@@ -74,6 +76,9 @@ public final class SandboxHost implements AutoCloseable {
           + " with key " + config.tls().privateKey() + " (PEM; the key unencrypted PKCS#8,"
           + " BEGIN PRIVATE KEY): " + e.getMessage(), e);
     }
+    // The limit is stated in the contract (cloud_provider.proto): a larger request can never
+    // succeed, and grpc-java answers it RESOURCE_EXHAUSTED before any of our code runs.
+    b.maxInboundMessageSize(MAX_MESSAGE_BYTES);
     // Orchestrators keep connections open between sandboxes; let their keepalives through.
     b.permitKeepAliveTime(20, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
     return start(b, config, backends);
@@ -84,16 +89,20 @@ public final class SandboxHost implements AutoCloseable {
       BackendRegistry backends) throws IOException {
     CallbackChannels callbacks = new CallbackChannels(config.callbackTimeout());
     CommandCalls calls = new CommandCalls(
-        new CommandDispatcher(new CloudProviderDriver(backends, callbacks)),
+        new CommandDispatcher(new CloudProviderDriver(backends, CommandCalls.apis(callbacks))),
         config.maxCommands(), config.maxQueued());
     HealthStatusManager health = new HealthStatusManager();
+    BearerTokenInterceptor auth = new BearerTokenInterceptor(config::token);
     Server server = builder
         // Handlers only hand calls to the command pool: no need for another thread hop.
         .directExecutor()
-        .intercept(new BearerTokenInterceptor(config::token))
-        .addService(new CloudProviderService(calls))
+        .intercept(auth)
+        .fallbackHandlerRegistry(new UnknownMethods(auth))
+        .addService(new CloudProviderService(calls, config.callbackTimeout()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
+        // v1alpha too: Python's grpcio-reflection client and older grpcurl speak only it.
+        .addService(legacyReflection())
         .build();
     try {
       server.start();
@@ -105,6 +114,11 @@ public final class SandboxHost implements AutoCloseable {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     health.setStatus(CloudProviderGrpc.SERVICE_NAME, ServingStatus.SERVING);
     return new SandboxHost(server, calls, health, callbacks, config);
+  }
+
+  @SuppressWarnings("deprecation")
+  private static io.grpc.BindableService legacyReflection() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
   }
 
   /** The address it listens on (with the port it got when asked for port 0). */

@@ -85,9 +85,11 @@ public final class DriverMetadata {
       w.writeStartElement("Driver");
       w.writeAttribute("Name", ShellFiles.driverName());
       w.writeAttribute("Version", ShellFiles.VERSION);
-      w.writeAttribute("MainClass", "dev.hangar.cli.Main");
-      w.writeAttribute("Description", "Hangar cloud provider driver (Java): KVM, AWS and"
-          + " OpenStack behind the Custom Cloud Provider standard.");
+      w.writeAttribute("MainClass", PythonDriver.MAIN_CLASS);
+      w.writeAttribute("Description", "Hangar cloud provider: forwards each command to a hangar"
+          + " serve host (KVM, AWS, OpenStack behind the Custom Cloud Provider standard).");
+      // Without it the platform runs the driver with Python 2.
+      w.writeAttribute("PythonVersion", "3");
       newline(w, 1);
       w.writeStartElement("Layout");
       for (Map.Entry<String, List<Entry>> category : layout().entrySet()) {

@@ -10,8 +10,11 @@ import java.util.Optional;
  * read by the driver.
  */
 public final class PlatformAttributes {
+  private static final String BRIDGE = "the shell's Python driver reads it on the execution"
+      + " server to reach the host";
   private static final Map<String, String> REASONS = Map.of(
-      "VLAN Type", "the platform's VLAN allocator draws VLAN or VXLAN ids by it");
+      "VLAN Type", "the platform's VLAN allocator draws VLAN or VXLAN ids by it",
+      "Sandbox Host", BRIDGE, "Sandbox Host Token", BRIDGE, "Sandbox Host CA", BRIDGE);
 
   private PlatformAttributes() {}
 

@@ -13,11 +13,10 @@ public final class ShellFiles {
   public static final String TOSCA_META = "TOSCA-Metadata/TOSCA.meta";
   public static final String SHELL_DEFINITION = "shell-definition.yaml";
   public static final String ICON = "shell-icon.png";
-  /** The driver artifact: drivermetadata.xml and the driver jar. */
+  /** The driver artifact: drivermetadata.xml and the Python driver. */
   public static final String DRIVER_ZIP = driverName() + ".zip";
   public static final String DEPLOYMENTS_ZIP = "Deployments.zip";
   public static final String DRIVER_METADATA = "drivermetadata.xml";
-  public static final String DRIVER_JAR = "hangar.jar";
 
   private ShellFiles() {}
 

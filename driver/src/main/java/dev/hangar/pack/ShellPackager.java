@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -21,10 +22,11 @@ import java.util.zip.ZipOutputStream;
  * TOSCA-Metadata/TOSCA.meta        entry point: shell-definition.yaml
  * shell-definition.yaml            the provider model ({@link ShellDefinition})
  * shell-icon.png                   {@link ShellIcon}
- * HangarCloudProviderDriver.zip    drivermetadata.xml ({@link DriverMetadata}) and hangar.jar
+ * HangarCloudProviderDriver.zip    drivermetadata.xml ({@link DriverMetadata}) and the Python
+ *                                  driver ({@link PythonDriver})
  * Deployments.zip                  one yaml per deployment path ({@link DeploymentPathYaml}), icon
  * </pre>
- * Entries carry a fixed timestamp, so the same descriptors and jar give the same bytes.
+ * Entries carry a fixed timestamp, so the same descriptors and sources give the same bytes.
  */
 public final class ShellPackager {
   private static final LocalDateTime FIXED_TIME = LocalDateTime.of(2024, 1, 1, 0, 0);
@@ -34,17 +36,8 @@ public final class ShellPackager {
 
   private ShellPackager() {}
 
-  /**
-   * Writes the package into {@code outDir} (created if missing), replacing an older one whole.
-   *
-   * @param driverJar the runnable driver jar (driver/target/hangar.jar) that goes into the driver
-   *     artifact
-   */
-  public static Packed write(Path outDir, Path driverJar) throws IOException {
-    if (!Files.isRegularFile(driverJar)) {
-      throw new IOException("driver jar " + driverJar + " does not exist; build it first"
-          + " (bin/hangar builds driver/target/hangar.jar)");
-    }
+  /** Writes the package into {@code outDir} (created if missing), replacing an older one whole. */
+  public static Packed write(Path outDir) throws IOException {
     Files.createDirectories(outDir);
     Path zip = outDir.resolve(ShellFiles.packageFileName());
     Path tmp = Files.createTempFile(outDir, ".pack-", ".zip.tmp");
@@ -55,7 +48,7 @@ public final class ShellPackager {
         put(out, entries, ShellFiles.SHELL_DEFINITION,
             ShellDefinition.generate().getBytes(StandardCharsets.UTF_8));
         put(out, entries, ShellFiles.ICON, ShellIcon.png());
-        put(out, entries, ShellFiles.DRIVER_ZIP, driverZip(driverJar));
+        put(out, entries, ShellFiles.DRIVER_ZIP, driverZip());
         put(out, entries, ShellFiles.DEPLOYMENTS_ZIP, deploymentsZip());
       }
       Files.move(tmp, zip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -87,16 +80,16 @@ public final class ShellPackager {
     return bytes.toByteArray();
   }
 
-  /** The driver artifact: its metadata and the runnable jar. */
-  static byte[] driverZip(Path driverJar) throws IOException {
+  /** The driver artifact: its metadata and the Python driver the execution server runs. */
+  static byte[] driverZip() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream out = new ZipOutputStream(bytes)) {
       List<String> names = new ArrayList<>();
       put(out, names, ShellFiles.DRIVER_METADATA,
           DriverMetadata.generate().getBytes(StandardCharsets.UTF_8));
-      out.putNextEntry(entry(ShellFiles.DRIVER_JAR));
-      Files.copy(driverJar, out);
-      out.closeEntry();
+      for (Map.Entry<String, byte[]> f : PythonDriver.files().entrySet()) {
+        put(out, names, f.getKey(), f.getValue());
+      }
     }
     return bytes.toByteArray();
   }

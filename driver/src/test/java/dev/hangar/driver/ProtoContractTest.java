@@ -16,9 +16,16 @@ class ProtoContractTest {
   void theServiceHasOneRpcPerCommandOfTheStandard() {
     Descriptors.ServiceDescriptor service =
         CloudProviderProto.getDescriptor().findServiceByName("CloudProvider");
-    assertThat(service.getMethods()).extracting(Descriptors.MethodDescriptor::getName)
+    assertThat(service.getMethods().stream().filter(m -> !m.isClientStreaming()))
+        .extracting(Descriptors.MethodDescriptor::getName)
         .containsExactlyInAnyOrderElementsOf(
             Arrays.stream(Command.values()).map(Command::rpcName).toList());
+    // And RunCommand, any of them with its callbacks on the caller's stream.
+    Descriptors.MethodDescriptor run = service.findMethodByName("RunCommand");
+    assertThat(run.isClientStreaming() && run.isServerStreaming()).isTrue();
+    assertThat(service.getMethods()).hasSize(Command.values().length + 1);
+    assertThat(dev.hangar.proto.v1.CommandCall.getDescriptor().getOneofs().get(0).getFields())
+        .hasSize(Command.values().length);
     assertThat(CloudProviderProto.getDescriptor().getPackage()).isEqualTo("hangar.v1");
   }
 

@@ -88,6 +88,49 @@ class HostLoopbackTest {
   }
 
   @Test
+  void anUnknownMethodIsUnauthenticatedWithoutTheTokenAndUnimplementedWithIt() {
+    io.grpc.MethodDescriptor<byte[], byte[]> gone = io.grpc.MethodDescriptor
+        .<byte[], byte[]>newBuilder().setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName("hangar.v1.CloudProvider/NoSuchCommand")
+        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    Status without = status(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, gone,
+        io.grpc.CallOptions.DEFAULT, new byte[0]));
+    assertThat(without.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    Status with = status(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, gone,
+        io.grpc.CallOptions.DEFAULT.withCallCredentials(TOKEN.credentials()), new byte[0]));
+    assertThat(with.getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    assertThat(with.getDescription()).contains("hangar.v1.CloudProvider/NoSuchCommand");
+  }
+
+  @Test
+  void aRequestOverTheStatedLimitIsRefusedNamingTheLimit() {
+    ResourceCommandRequest big = ResourceCommandRequest.newBuilder()
+        .setRequestJson("x".repeat(SandboxHost.MAX_MESSAGE_BYTES + 1)).build();
+    Status s = status(() -> CloudProviderGrpc.newBlockingStub(channel)
+        .withCallCredentials(TOKEN.credentials()).getVmDetails(big));
+    // The code the contract states for it (RESOURCE_EXHAUSTED, never worth a retry).
+    assertThat(s.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(s.getDescription()).contains(String.valueOf(SandboxHost.MAX_MESSAGE_BYTES));
+  }
+
+  private static final io.grpc.MethodDescriptor.Marshaller<byte[]> BYTES =
+      new io.grpc.MethodDescriptor.Marshaller<>() {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+          return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+
+  @Test
   void everyCallNeedsTheBearerTokenHealthAndReflectionToo() throws Exception {
     ResourceCommandRequest details = ResourceCommandRequest.newBuilder()
         .setRequestJson("{\"items\":[]}").build();
@@ -111,7 +154,7 @@ class HostLoopbackTest {
         CloudProviderGrpc.SERVICE_NAME).build()).getStatus())
         .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     assertThat(services()).contains("hangar.v1.CloudProvider", "grpc.health.v1.Health",
-        "grpc.reflection.v1.ServerReflection");
+        "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
     assertThat(client.call(Command.GET_VM_DETAILS, context(), "{\"items\":[]}", null))
         .isEqualTo("[]");
   }

@@ -38,6 +38,10 @@ class DriverMetadataTest {
     Document doc = parse();
     assertThat(doc.getDocumentElement().getTagName()).isEqualTo("Driver");
     assertThat(doc.getDocumentElement().getAttribute("Name")).isEqualTo(ShellFiles.driverName());
+    // The execution server imports driver.py's class, under Python 3 only when told so.
+    assertThat(doc.getDocumentElement().getAttribute("MainClass"))
+        .isEqualTo("driver.HangarCloudProviderDriver");
+    assertThat(doc.getDocumentElement().getAttribute("PythonVersion")).isEqualTo("3");
     List<String> expected = Arrays.stream(Command.values())
         .filter(c -> c != Command.GET_INVENTORY).map(Command::standardName).toList();
     assertThat(commands(doc).keySet()).containsExactlyInAnyOrderElementsOf(expected);

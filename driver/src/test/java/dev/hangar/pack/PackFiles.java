@@ -28,16 +28,4 @@ final class PackFiles {
   static JsonNode yaml(byte[] bytes) throws IOException {
     return ToscaYaml.mapper().readTree(new String(bytes, StandardCharsets.UTF_8));
   }
-
-  /** A stand-in driver jar: a zip with one class-like entry. */
-  static byte[] fakeJar() throws IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-      out.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
-      out.write("Manifest-Version: 1.0\nMain-Class: dev.hangar.cli.Main\n"
-          .getBytes(StandardCharsets.UTF_8));
-      out.closeEntry();
-    }
-    return bytes.toByteArray();
-  }
 }

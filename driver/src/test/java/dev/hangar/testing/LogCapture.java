@@ -24,13 +24,16 @@ public final class LogCapture implements AutoCloseable {
   }
 
   public List<ILoggingEvent> events() {
-    return List.copyOf(appender.list);
+    // AppenderBase.doAppend holds the appender's lock: copy under it, as host threads may log.
+    synchronized (appender) {
+      return List.copyOf(appender.list);
+    }
   }
 
   /** Every message, formatted, with its MDC and any stack trace class names. */
   public String text() {
     StringBuilder sb = new StringBuilder();
-    for (ILoggingEvent e : appender.list) {
+    for (ILoggingEvent e : events()) {
       sb.append(e.getFormattedMessage()).append(' ').append(e.getMDCPropertyMap());
       if (e.getThrowableProxy() != null) {
         sb.append(' ').append(e.getThrowableProxy().getClassName()).append(' ')

@@ -1,0 +1,153 @@
+"""Hangar Cloud Provider: the shell's driver, as CloudShell's execution server runs it.
+
+Every command is forwarded to a ``hangar serve`` host (the provider's Sandbox Host, Sandbox
+Host Token and Sandbox Host CA attributes) and answered exactly as the host answers it; the
+host's callbacks come back on the same connection and go to the platform's API session.
+"""
+
+import json
+import threading
+
+from cloudshell.api.cloudshell_api import CloudShellAPISession
+from cloudshell.shell.core.driver_context import AutoLoadAttribute
+from cloudshell.shell.core.driver_context import AutoLoadDetails
+from cloudshell.shell.core.driver_context import AutoLoadResource
+from cloudshell.shell.core.resource_driver_interface import ResourceDriverInterface
+
+import hangar_bridge as bridge
+
+
+class HangarCloudProviderDriver(ResourceDriverInterface):
+    """The Custom Cloud Provider commands, each run by the sandbox host."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        # One channel per (address, encrypted token, CA): commands of a provider share it.
+        self._hosts = {}
+
+    def initialize(self, context):
+        pass
+
+    def cleanup(self):
+        with self._lock:
+            hosts, self._hosts = self._hosts, {}
+        for host in hosts.values():
+            host.close()
+
+    # --- the commands (drivermetadata.xml lists them; get_inventory is the autoload) ---
+
+    def get_inventory(self, context):
+        """Validates the provider's attributes against the live cloud."""
+        api = self._api(context, None)
+        details = json.loads(self._host(context, api).run(
+            'get_inventory', 'get_inventory', bridge.autoload_command(context), api) or '{}')
+        return AutoLoadDetails(
+            [AutoLoadResource(r.get('model'), r.get('name'), r.get('relative_address'),
+                              r.get('unique_identifier'))
+             for r in details.get('resources') or []],
+            [AutoLoadAttribute(a.get('relative_address'), a.get('attribute_name'),
+                               a.get('attribute_value'))
+             for a in details.get('attributes') or []])
+
+    def Deploy(self, context, request, cancellation_context=None):
+        return self._resource(context, 'Deploy', 'deploy', request, cancellation_context)
+
+    def PowerOn(self, context, ports):
+        return self._remote(context, 'PowerOn', 'power_on', ports)
+
+    def PowerOff(self, context, ports):
+        return self._remote(context, 'PowerOff', 'power_off', ports)
+
+    def remote_refresh_ip(self, context, ports, cancellation_context):
+        return self._remote(context, 'remote_refresh_ip', 'remote_refresh_ip', ports,
+                            cancellation_context)
+
+    def GetVmDetails(self, context, requests, cancellation_context):
+        return self._resource(context, 'GetVmDetails', 'get_vm_details', requests,
+                              cancellation_context)
+
+    def DeleteInstance(self, context, ports):
+        return self._remote(context, 'DeleteInstance', 'delete_instance', ports)
+
+    def ApplyConnectivityChanges(self, context, request):
+        return self._resource(context, 'ApplyConnectivityChanges', 'apply_connectivity_changes',
+                              request)
+
+    def PrepareSandboxInfra(self, context, request, cancellation_context):
+        return self._resource(context, 'PrepareSandboxInfra', 'prepare_sandbox_infra', request,
+                              cancellation_context)
+
+    def CleanupSandboxInfra(self, context, request):
+        return self._resource(context, 'CleanupSandboxInfra', 'cleanup_sandbox_infra', request)
+
+    def SetAppSecurityGroups(self, context, request):
+        return self._resource(context, 'SetAppSecurityGroups', 'set_app_security_groups',
+                              request)
+
+    # --- plumbing ---
+
+    def _resource(self, context, command, field, request, cancellation_context=None):
+        reservation = getattr(context, 'reservation', None)
+        api = self._api(context, reservation)
+        return self._host(context, api).run(
+            command, field, bridge.resource_command(context, request), api,
+            cancellation_context)
+
+    def _remote(self, context, command, field, ports, cancellation_context=None):
+        reservation = getattr(context, 'remote_reservation', None)
+        api = self._api(context, reservation)
+        return self._host(context, api).run(
+            command, field, bridge.remote_command(context, ports), api, cancellation_context)
+
+    @staticmethod
+    def _api(context, reservation):
+        return _LazyApiSession(context.connectivity, reservation)
+
+    def _host(self, context, api):
+        resource = context.resource
+        address = bridge.provider_attribute(resource, bridge.SANDBOX_HOST).strip()
+        encrypted = bridge.provider_attribute(resource, bridge.SANDBOX_HOST_TOKEN)
+        ca = bridge.provider_attribute(resource, bridge.SANDBOX_HOST_CA)
+        if not address:
+            raise bridge.HangarHostError(
+                'the provider "%s" has no "%s": set it to the HOST:PORT of the hangar serve'
+                ' host' % (resource.name, bridge.SANDBOX_HOST))
+        if not encrypted:
+            raise bridge.HangarHostError(
+                'the provider "%s" has no "%s": set it to the host\'s token'
+                % (resource.name, bridge.SANDBOX_HOST_TOKEN))
+        key = (address, encrypted, ca)
+        with self._lock:
+            host = self._hosts.get(key)
+        if host is None:
+            try:
+                token = api.DecryptPassword(encrypted).Value
+            except Exception as e:
+                raise bridge.HangarHostError(
+                    'cannot decrypt the provider\'s "%s" through the CloudShell API (%s)'
+                    % (bridge.SANDBOX_HOST_TOKEN, type(e).__name__)) from None
+            made = bridge.HostConnection(address, token, ca)
+            with self._lock:
+                host = self._hosts.setdefault(key, made)
+            if host is not made:
+                made.close()
+        return host
+
+
+class _LazyApiSession:
+    """The platform's API session, opened on first use: a real session logs on to the CloudShell
+    API when made, and most commands (GetVmDetails, PowerOn, ...) never call back."""
+
+    def __init__(self, connectivity, reservation):
+        self._connectivity = connectivity
+        self._reservation = reservation
+        self._session = None
+
+    def __getattr__(self, name):
+        if self._session is None:
+            c = self._connectivity
+            self._session = CloudShellAPISession(
+                host=c.server_address, token_id=c.admin_auth_token,
+                domain=getattr(self._reservation, 'domain', None) or 'Global',
+                port=c.cloudshell_api_port or 8029)
+        return getattr(self._session, name)

@@ -1,0 +1,327 @@
+"""The bridge between CloudShell's execution server and a ``hangar serve`` host.
+
+Each command goes to the host over one ``hangar.v1.CloudProvider/RunCommand`` stream: the
+platform's context objects mapped field by field into the proto's typed context, the request
+JSON as is. The host's callbacks (orchestrator API calls) come back on that same stream and are
+answered through the platform's own API session, so the host never connects to the execution
+server. The host's response is returned as is; a non-OK status raises HangarHostError with a
+message that says what to fix. Tokens and decrypted values never appear in a message or log.
+"""
+
+import asyncio
+import logging
+import threading
+
+import grpc
+import grpc.aio
+
+from hangar.v1 import cloud_provider_pb2 as pb
+
+RUN_COMMAND = '/hangar.v1.CloudProvider/RunCommand'
+PROVIDER_MODEL = 'Hangar Cloud Provider'
+SANDBOX_HOST = 'Sandbox Host'
+SANDBOX_HOST_TOKEN = 'Sandbox Host Token'
+SANDBOX_HOST_CA = 'Sandbox Host CA'
+# How often the cancellation context is read while a command runs.
+CANCEL_POLL_SECONDS = 0.1
+
+log = logging.getLogger('hangar.driver')
+
+
+class HangarHostError(Exception):
+    """A command the host could not answer, with what to do about it."""
+
+    def __init__(self, message, code=None):
+        super().__init__(message)
+        self.code = code
+
+
+class CommandCancelledError(HangarHostError):
+    """The platform cancelled the command; the host rolled back what it made."""
+
+
+def provider_attribute(resource, name):
+    """A provider attribute, plain or namespaced by the model; '' when absent."""
+    attributes = getattr(resource, 'attributes', None) or {}
+    for key in (name, PROVIDER_MODEL + '.' + name):
+        if key in attributes and attributes[key] is not None:
+            return str(attributes[key])
+    for key, value in attributes.items():
+        if key.rsplit('.', 1)[-1] == name and value is not None:
+            return str(value)
+    return ''
+
+
+def _s(value):
+    return '' if value is None else str(value)
+
+
+def _copy(source, target, fields):
+    for field in fields:
+        setattr(target, field, _s(getattr(source, field, None)))
+
+
+def _attributes(target, attributes):
+    for key, value in (attributes or {}).items():
+        target[_s(key)] = _s(value)
+
+
+def _connectivity(c, m):
+    if c is None:
+        return
+    _copy(c, m, ('server_address', 'cloudshell_api_port', 'quali_api_port',
+                 'admin_auth_token', 'cloudshell_version', 'cloudshell_api_scheme'))
+    m.use_webapi_endpoint = bool(getattr(c, 'use_webapi_endpoint', False))
+
+
+def _resource(r, m):
+    if r is None:
+        return
+    _copy(r, m, ('id', 'name', 'fullname', 'type', 'address', 'model', 'family',
+                 'description', 'shell_standard', 'shell_standard_version'))
+    _attributes(m.attributes, getattr(r, 'attributes', None))
+    app = getattr(r, 'app_context', None)
+    if app is not None:
+        _copy(app, m.app_context, ('app_request_json', 'deployed_app_json'))
+
+
+def _reservation(r, m):
+    if r is None:
+        return
+    _copy(r, m, ('reservation_id', 'environment_name', 'environment_path', 'domain',
+                 'description', 'owner_user', 'owner_email', 'saved_sandbox_name',
+                 'saved_sandbox_id', 'running_user', 'cloud_info_access_key'))
+
+
+def _connector(c, m):
+    _copy(c, m, ('source', 'target', 'target_family', 'target_model', 'target_type',
+                 'alias', 'connection_type', 'direction'))
+    _attributes(m.target_attributes, getattr(c, 'target_attributes', None))
+    _attributes(m.attributes, getattr(c, 'attributes', None))
+
+
+def resource_command(context, request_json):
+    """A ResourceCommandRequest from a ResourceCommandContext and the request JSON."""
+    m = pb.ResourceCommandRequest(request_json=_s(request_json))
+    _connectivity(context.connectivity, m.context.connectivity)
+    _resource(context.resource, m.context.resource)
+    _reservation(getattr(context, 'reservation', None), m.context.reservation)
+    for c in getattr(context, 'connectors', None) or []:
+        _connector(c, m.context.connectors.add())
+    return m
+
+
+def remote_command(context, ports):
+    """A ResourceRemoteCommandRequest from a ResourceRemoteCommandContext and its ports."""
+    m = pb.ResourceRemoteCommandRequest()
+    _connectivity(context.connectivity, m.context.connectivity)
+    _resource(context.resource, m.context.resource)
+    _reservation(getattr(context, 'remote_reservation', None), m.context.remote_reservation)
+    for e in getattr(context, 'remote_endpoints', None) or []:
+        _resource(e, m.context.remote_endpoints.add())
+    for p in ports or []:
+        m.ports.append(_s(p))
+    return m
+
+
+def autoload_command(context):
+    """An AutoLoadCommandRequest from an AutoLoadCommandContext."""
+    m = pb.AutoLoadCommandRequest()
+    _connectivity(context.connectivity, m.context.connectivity)
+    _resource(context.resource, m.context.resource)
+    return m
+
+
+_loop = None
+_loop_lock = threading.Lock()
+
+
+def _event_loop():
+    """One asyncio loop per process, on a daemon thread, for every host connection: grpc.aio
+    streams need no thread per call (grpcio's blocking streams start one to read the requests),
+    which halves what a command costs the driver."""
+    global _loop
+    with _loop_lock:
+        if _loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name='hangar-grpc', daemon=True).start()
+            _loop = loop
+        return _loop
+
+
+class _CancelledByPlatform(Exception):
+    pass
+
+
+async def _write(call, message):
+    """Writes on the stream unless the call already ended (its status is read next)."""
+    try:
+        await call.write(message)
+    except (asyncio.InvalidStateError, grpc.RpcError):
+        pass
+
+
+class HostConnection:
+    """One channel to one host, reused by every command of the driver instance."""
+
+    def __init__(self, address, token, ca_pem=''):
+        self.address = address
+        self._metadata = (('authorization', 'Bearer ' + token),)
+        self._tls = bool(ca_pem.strip())
+        self._loop = _event_loop()
+        self._channel, self._run = asyncio.run_coroutine_threadsafe(
+            self._open(ca_pem), self._loop).result()
+
+    async def _open(self, ca_pem):
+        if self._tls:
+            credentials = grpc.ssl_channel_credentials(root_certificates=ca_pem.encode())
+            channel = grpc.aio.secure_channel(self.address, credentials)
+        else:
+            channel = grpc.aio.insecure_channel(self.address)
+        return channel, channel.stream_stream(
+            RUN_COMMAND, request_serializer=pb.DriverMessage.SerializeToString,
+            response_deserializer=pb.HostMessage.FromString)
+
+    def close(self):
+        asyncio.run_coroutine_threadsafe(self._channel.close(), self._loop).result(10)
+
+    def run(self, command, field, request, api, cancellation_context=None):
+        """Runs one command (``field`` of CommandCall) and returns its response JSON."""
+        message = pb.DriverMessage()
+        getattr(message.command, field).CopyFrom(request)
+        future = asyncio.run_coroutine_threadsafe(
+            self._call(message, api, cancellation_context), self._loop)
+        try:
+            response = future.result()
+        except _CancelledByPlatform:
+            raise CommandCancelledError(
+                command + ' was cancelled; the sandbox host rolled back what it had made',
+                grpc.StatusCode.CANCELLED) from None
+        except grpc.RpcError as e:
+            raise self._error(command, e) from None
+        if response is None:
+            raise HangarHostError('the sandbox host at %s ended %s without a response'
+                                  % (self.address, command))
+        return response
+
+    async def _call(self, message, api, cancellation_context):
+        call = self._run(metadata=self._metadata)
+        state = {'cancelled': False}
+        watch = None
+        if cancellation_context is not None:
+            watch = asyncio.ensure_future(self._watch(cancellation_context, call, state))
+        loop = asyncio.get_running_loop()
+        response = None
+        try:
+            await _write(call, message)
+            async for m in call:
+                kind = m.WhichOneof('kind')
+                if kind == 'callback':
+                    # The platform's API blocks: answer it off the loop.
+                    result = await loop.run_in_executor(None, answer_callback, m.callback, api)
+                    await _write(call, pb.DriverMessage(callback_result=result))
+                elif kind == 'response':
+                    response = m.response.response_json
+        except asyncio.CancelledError:
+            if state['cancelled']:
+                raise _CancelledByPlatform() from None
+            raise
+        finally:
+            if watch is not None:
+                watch.cancel()
+        if state['cancelled']:
+            raise _CancelledByPlatform()
+        try:
+            await call.done_writing()
+        except Exception:  # the call has ended: nothing more to say
+            pass
+        return response
+
+    @staticmethod
+    async def _watch(cancellation_context, call, state):
+        while True:
+            await asyncio.sleep(CANCEL_POLL_SECONDS)
+            if getattr(cancellation_context, 'is_cancelled', False):
+                state['cancelled'] = True
+                call.cancel()
+                return
+
+    def _error(self, command, e):
+        code = e.code() if hasattr(e, 'code') else None
+        details = (e.details() if hasattr(e, 'details') else '') or ''
+        where = 'the sandbox host at %s' % self.address
+        if code == grpc.StatusCode.UNAUTHENTICATED:
+            return HangarHostError(
+                '%s refused the token (%s): set the provider\'s "%s" to the host\'s token'
+                ' (its HANGAR_TOKEN or --token-file)' % (where, details, SANDBOX_HOST_TOKEN),
+                code)
+        if code == grpc.StatusCode.RESOURCE_EXHAUSTED and 'max-commands' in details:
+            return HangarHostError(
+                '%s is at its bound of running and waiting commands: retry later, or run it'
+                ' with a higher --max-commands/--max-queued (%s)' % (where, details), code)
+        if code == grpc.StatusCode.UNAVAILABLE and _transport_failure(details):
+            return HangarHostError(self._unreachable(details), code)
+        return HangarHostError('%s failed on %s (%s): %s'
+                               % (command, where, code.name if code else 'UNKNOWN', details),
+                               code)
+
+    def _unreachable(self, details):
+        lower = details.lower()
+        where = 'the sandbox host at %s' % self.address
+        if 'failed to connect' not in lower and 'resolution' not in lower:
+            return ('the connection to %s broke during the command (%s): the host may have'
+                    ' stopped or restarted; retry' % (where, details))
+        if self._tls and 'handshake' in lower:
+            return ('%s failed the TLS handshake (%s): check that it serves TLS (--tls-cert) and'
+                    ' that the provider\'s "%s" is the CA that signed its certificate'
+                    % (where, details, SANDBOX_HOST_CA))
+        if not self._tls and ('socket closed' in lower or 'connection reset' in lower):
+            return ('%s closed the plaintext connection (%s): it probably serves TLS; set the'
+                    ' provider\'s "%s" to the PEM of the CA that signed its certificate'
+                    % (where, details, SANDBOX_HOST_CA))
+        return ('%s cannot be reached (%s): check the provider\'s "%s" (HOST:PORT) and that'
+                ' hangar serve runs there and is reachable from this execution server'
+                % (where, details, SANDBOX_HOST))
+
+
+def _transport_failure(details):
+    """True when UNAVAILABLE came from the connection (grpc's own wording), not from the
+    command (a hypervisor the host cannot reach is UNAVAILABLE too, with the host's reason)."""
+    lower = details.lower()
+    return any(s in lower for s in (
+        'failed to connect to all addresses', 'dns resolution failed',
+        'failed to pick subchannel', 'empty address list', 'socket closed',
+        'connection reset'))
+
+
+def answer_callback(callback, api):
+    """Runs one host callback through the platform's API session; its CallbackResult."""
+    kind = callback.WhichOneof('call')
+    result = pb.CallbackResult(id=callback.id)
+    try:
+        if kind == 'update_resource_address':
+            c = callback.update_resource_address
+            api.UpdateResourceAddress(c.resource_name, c.address)
+        elif kind == 'set_attribute_value':
+            c = callback.set_attribute_value
+            api.SetAttributeValue(c.resource_full_name, c.attribute_name, c.attribute_value)
+        elif kind == 'write_message_to_reservation_output':
+            c = callback.write_message_to_reservation_output
+            api.WriteMessageToReservationOutput(c.reservation_id, c.message)
+        elif kind == 'decrypt_password':
+            value = api.DecryptPassword(callback.decrypt_password.encrypted).Value
+            result.decrypted.value = _s(value)
+            return result
+        elif kind == 'set_resource_live_status':
+            c = callback.set_resource_live_status
+            api.SetResourceLiveStatus(c.resource_name, c.live_status_name, c.additional_info)
+        else:
+            result.error.message = 'this driver does not know the callback %r' % kind
+            return result
+        result.done.SetInParent()
+    except Exception as e:  # the platform's API raises its own error types
+        # The API's message names what failed; it never holds the decrypted value.
+        result.error.message = '%s: %s' % (type(e).__name__, e)
+        result.error.retryable = isinstance(e, (OSError, TimeoutError))
+        log.warning('orchestrator API call %s failed: %s', kind, type(e).__name__)
+    return result
