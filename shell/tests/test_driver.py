@@ -108,18 +108,12 @@ def report_calls(report, step):
     raise AssertionError('no step %r in %s' % (step, [r[0] for r in report]))
 
 
-# moto answers these differently from EC2 (a repeated CreateKeyPair, route table dependencies
-# after terminate), which the AWS backend's own tests cover against their EC2 peer.
-L3_NOT_ON_MOTO = ('prepare again (finds what exists)', 'clean up the sandbox network',
-                  'clean up again (nothing left is success)')
-
-
 def test_the_l3_sample_runs_through_the_driver_on_the_ec2_peer(
         host, ec2_peer, driver, api_record):
     s = _scenarios()
     report = s.replay(driver, host, os.path.join(SAMPLES, 'scenarios', 'l3-sandbox.json'),
-                      {'awsEndpoint': ec2_peer}, skip=L3_NOT_ON_MOTO)
-    assert len(report) == 9
+                      {'awsEndpoint': ec2_peer})
+    assert len(report) == 12
     assert [(name, f) for name, f, _ in report if f] == []
     # The secret key's attribute was decrypted through the platform's API at the host's request.
     assert ('DecryptPassword', '3M3u7nkDzxWb0aJ/IZYeWw==') in api_record.calls
