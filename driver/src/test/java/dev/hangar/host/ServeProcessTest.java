@@ -112,7 +112,8 @@ class ServeProcessTest {
     a.put("Hangar Cloud Provider.Hypervisors", EmbeddedHypervisor.URI);
     a.put("Hangar Cloud Provider.OVS Bridge", "br-int");
     a.put("Hangar Cloud Provider.OVSDB Remote", ovsdb.tcpRemote());
-    a.put("Hangar Cloud Provider.Storage Pool", EmbeddedHypervisor.POOL);
+    // The test driver's own pool: the child runs no embedded default (serve without --embedded).
+    a.put("Hangar Cloud Provider.Storage Pool", "default-pool");
     a.put("Hangar Cloud Provider.Management Network", "default");
     return a;
   }

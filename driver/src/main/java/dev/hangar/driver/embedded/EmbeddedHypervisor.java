@@ -17,8 +17,14 @@ import org.libvirt.StoragePool;
 public final class EmbeddedHypervisor implements AutoCloseable {
   /** The hypervisor URI. */
   public static final String URI = "test:///default";
-  /** The storage pool the test driver comes with. */
-  public static final String POOL = "default-pool";
+  /**
+   * The storage pool of the embedded default: named as libvirt's own default pool and as the
+   * provider's 'Storage Pool' default, so that a provider left at its defaults works here (the
+   * test driver's own pool is 'default-pool').
+   */
+  public static final String POOL = "default";
+  /** Where the pool says its volumes are; the test driver keeps them in memory only. */
+  private static final String POOL_PATH = "/var/lib/libvirt/images";
 
   private final Connect connect;
 
@@ -26,10 +32,37 @@ public final class EmbeddedHypervisor implements AutoCloseable {
     this.connect = connect;
   }
 
-  /** Opens {@code test:///default}. */
+  /** Opens {@code test:///default} and makes its pool {@link #POOL} where it has none. */
   public static EmbeddedHypervisor open() throws LibvirtException {
     LibvirtProbe.silenceLibvirtStderr();
-    return new EmbeddedHypervisor(new Connect(URI));
+    Connect connect = new Connect(URI);
+    try {
+      if (!List.of(connect.listStoragePools()).contains(POOL)) {
+        connect.storagePoolCreateXML(poolXml(), 0).free();
+      }
+    } catch (LibvirtException | RuntimeException e) {
+      connect.close();
+      throw e;
+    }
+    return new EmbeddedHypervisor(connect);
+  }
+
+  private static String poolXml() {
+    StringWriter out = new StringWriter();
+    try {
+      XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+      w.writeStartElement("pool");
+      w.writeAttribute("type", "dir");
+      element(w, "name", POOL);
+      w.writeStartElement("target");
+      element(w, "path", POOL_PATH);
+      w.writeEndElement();
+      w.writeEndElement();
+      w.close();
+    } catch (XMLStreamException e) {
+      throw new IllegalStateException("cannot write pool XML", e);
+    }
+    return out.toString();
   }
 
   /** Creates empty qcow2 template volumes in {@link #POOL} where they do not exist yet. */
