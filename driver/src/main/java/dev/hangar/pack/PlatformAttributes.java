@@ -10,8 +10,8 @@ import java.util.Optional;
  * read by the driver.
  */
 public final class PlatformAttributes {
-  private static final Map<String, String> REASONS = Map.of(
-      "VLAN Type", "the platform's VLAN allocator draws VLAN or VXLAN ids by it");
+  // Empty since the driver reads 'VLAN Type' (VLAN ids or VXLAN VNIs); kept for the next one.
+  private static final Map<String, String> REASONS = Map.of();
 
   private PlatformAttributes() {}
 
