@@ -59,12 +59,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * host (3), printed after the trial with the tunnel count. After every op, outside the timed part,
  * every action must have succeeded, or the iteration throws.
  *
- * <p>Run: {@code bench/run VxlanMoveBenchmark} (about 2 min). Needs libvirt0 and Open vSwitch.
+ * <p>Run: {@code bench/run VxlanMoveBenchmark} (about 3 min; the first dozen ops of each are
+ * warm-up: the JIT still halves the time over them). Needs libvirt0 and Open vSwitch.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, batchSize = 1)
-@Measurement(iterations = 8, batchSize = 1)
+@Warmup(iterations = 12, batchSize = 1)
+@Measurement(iterations = 10, batchSize = 1)
 @Fork(1)
 public class VxlanMoveBenchmark {
   static final int PORTS = 500;

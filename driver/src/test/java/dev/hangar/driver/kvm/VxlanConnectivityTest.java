@@ -218,6 +218,27 @@ class VxlanConnectivityTest {
   }
 
   @Test
+  void deletingTheLastVmOfAVniOnAHostWithoutARemoveVlanRetiresItsTunnelsToo() throws Exception {
+    JsonNode a1 = deployOn(0, "a1");
+    JsonNode a2 = deployOn(1, "a2");
+    JsonNode a3 = deployOn(2, "a3");
+    assertOk(apply(bed, setVlan("s1", a1, "5000", "Access"),
+        setVlan("s2", a2, "5000", "Access"), setVlan("s3", a3, "5000", "Access")));
+
+    bed.driver.deleteInstance(bed.remote(a3));
+
+    assertThat(bed.domains()).noneMatch(d -> d.contains("a3"));
+    assertThat(tunnels(2)).isEmpty();
+    assertThat(bridge(2).externalIds()).doesNotContainKey("hangar-vni-5000");
+    assertThat(tunnels(0)).containsExactly("5000>192.0.2.2");
+    assertThat(tunnels(1)).containsExactly("5000>192.0.2.1");
+    // Deleting it again (teardown retries) is still success and changes nothing.
+    writes.clear();
+    bed.driver.deleteInstance(bed.remote(a3));
+    assertThat(writes).isEmpty();
+  }
+
+  @Test
   void vnisAreCheckedPerActionAndTrunksAndQinqAreRefused() throws Exception {
     JsonNode a1 = deployOn(0, "a1");
     JsonNode r = apply(bed, VlanRequests.withVnic(setVlan("big", a1, "16777216", "Access"), "1"),
