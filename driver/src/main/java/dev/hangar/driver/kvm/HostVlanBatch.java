@@ -104,17 +104,6 @@ final class HostVlanBatch {
     return intents.stream().map(i -> results.get(i.action().actionId())).toList();
   }
 
-  /** Fails every intent of the batch that has not failed yet (e.g. its host went away). */
-  List<VlanResult> failAll(String why) {
-    for (VlanIntent i : intents) {
-      if (!results.containsKey(i.action().actionId())) {
-        fail(i, why);
-      }
-    }
-    plans.clear();
-    return intents.stream().map(i -> results.get(i.action().actionId())).toList();
-  }
-
   /**
    * Every port name this batch may touch: the VMs' OVS vNICs, and the names the vNICs it may
    * hot-plug would get (up to the highest index asked for, or one more per action).
