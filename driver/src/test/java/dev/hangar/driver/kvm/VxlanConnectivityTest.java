@@ -239,6 +239,32 @@ class VxlanConnectivityTest {
   }
 
   @Test
+  void aHostWhoseOvsdbIsDownFailsItsOwnActionsAndKeepsThePeersTunnelsToIt() throws Exception {
+    JsonNode a1 = deployOn(0, "a1");
+    JsonNode a2 = deployOn(1, "a2");
+    JsonNode a3 = deployOn(2, "a3");
+    JsonNode b1 = deployOn(0, "b1");
+    JsonNode b2 = deployOn(1, "b2");
+    JsonNode set = apply(bed, setVlan("s1", a1, "5000", "Access"),
+        setVlan("s2", a2, "5000", "Access"), setVlan("s3", a3, "5000", "Access"));
+    assertOk(set);
+
+    ovsdbs.get(2).kill();
+    JsonNode r = apply(bed, setVlan("t1", b1, "6000", "Access"),
+        setVlan("t2", b2, "6000", "Access"),
+        removeVlan("r3", a3, "5000", set.get(2).path("updatedInterface").asText()));
+
+    assertThat(r.get(0).path("success").asBoolean()).as(r.toString()).isTrue();
+    assertThat(r.get(1).path("success").asBoolean()).as(r.toString()).isTrue();
+    assertThat(r.get(2).path("success").asBoolean()).isFalse();
+    assertThat(r.get(2).path("errorMessage").asText()).contains(uris.get(2));
+    // The VNI both reachable hosts share got its tunnel; host 3 is unknown, so the tunnels to it
+    // stay as they were.
+    assertThat(tunnels(0)).containsExactly("5000>192.0.2.2", "5000>192.0.2.3", "6000>192.0.2.2");
+    assertThat(tunnels(1)).containsExactly("5000>192.0.2.1", "5000>192.0.2.3", "6000>192.0.2.1");
+  }
+
+  @Test
   void vnisAreCheckedPerActionAndTrunksAndQinqAreRefused() throws Exception {
     JsonNode a1 = deployOn(0, "a1");
     JsonNode r = apply(bed, VlanRequests.withVnic(setVlan("big", a1, "16777216", "Access"), "1"),
