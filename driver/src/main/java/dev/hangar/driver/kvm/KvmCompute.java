@@ -100,7 +100,7 @@ final class KvmCompute implements ComputeService {
    * VNIs reconciles what this could not.
    */
   private void retireTunnels(DeployedVm vm, CommandScope scope) {
-    try {
+    try (VmLocks.Held mesh = runtime.locks().lockMesh(scope)) {
       new VxlanRequest(settings, ports, scope).apply(java.util.Map.of(), java.util.Map.of(),
           i -> null, i -> null);
     } catch (HangarException e) {

@@ -79,7 +79,8 @@ final class KvmL2Fabric implements L2Fabric {
       Map<String, Hypervisor> hosts, Map<UUID, Lookup> lookups, CommandScope scope) {
     List<UUID> uuids = byHost.values().stream().flatMap(List::stream).map(VlanIntent::vm)
         .distinct().toList();
-    try (VmLocks.Held held = runtime.locks().lockAll(uuids, scope)) {
+    try (VmLocks.Held mesh = runtime.locks().lockMesh(scope);
+        VmLocks.Held held = runtime.locks().lockAll(uuids, scope)) {
       Map<UUID, HostVlanBatch.Vm> vms = new HashMap<>();
       return new VxlanRequest(settings, ports, scope).apply(byHost, hosts,
           i -> vms.computeIfAbsent(i.vm(), u -> read(lookups.get(u).at().host(), lookups.get(u))),
@@ -101,7 +102,8 @@ final class KvmL2Fabric implements L2Fabric {
       Map<UUID, Lookup> lookups, CommandScope scope) {
     List<VlanResult> out = new ArrayList<>();
     List<UUID> uuids = intents.stream().map(VlanIntent::vm).distinct().toList();
-    try (VmLocks.Held held = runtime.locks().lockAll(uuids, scope)) {
+    try (VmLocks.Held mesh = runtime.locks().lockMesh(scope);
+        VmLocks.Held held = runtime.locks().lockAll(uuids, scope)) {
       Map<UUID, HostVlanBatch.Vm> vms = new HashMap<>();
       Map<String, List<VlanIntent>> byBridge = new LinkedHashMap<>();
       for (VlanIntent i : intents) {

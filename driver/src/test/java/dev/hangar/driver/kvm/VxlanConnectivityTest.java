@@ -265,6 +265,32 @@ class VxlanConnectivityTest {
   }
 
   @Test
+  void twoRequestsAtOnceOnTheSameHostsBothSucceedOnTheirOwnHostVlans() throws Exception {
+    JsonNode a1 = deployOn(0, "a1");
+    JsonNode a2 = deployOn(1, "a2");
+    JsonNode b1 = deployOn(0, "b1");
+    JsonNode b2 = deployOn(1, "b2");
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = pool.submit(() -> apply(bed, setVlan("a1", a1, "5000", "Access"),
+          setVlan("a2", a2, "5000", "Access")));
+      var second = pool.submit(() -> apply(bed, setVlan("b1", b1, "6000", "Access"),
+          setVlan("b2", b2, "6000", "Access")));
+      assertOk(first.get());
+      assertOk(second.get());
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int h = 0; h < 2; h++) {
+      Map<String, String> ids = bridge(h).externalIds();
+      assertThat(ids.get("hangar-vni-5000")).isNotNull()
+          .isNotEqualTo(ids.get("hangar-vni-6000"));
+    }
+    assertThat(tunnels(0)).containsExactly("5000>192.0.2.2", "6000>192.0.2.2");
+  }
+
+  @Test
   void vnisAreCheckedPerActionAndTrunksAndQinqAreRefused() throws Exception {
     JsonNode a1 = deployOn(0, "a1");
     JsonNode r = apply(bed, VlanRequests.withVnic(setVlan("big", a1, "16777216", "Access"), "1"),
