@@ -81,7 +81,8 @@ public final class VlanSpec {
       }
       addText(set, item.asText(), kind);
     } else {
-      throw new VlanSpecException(kind.noun() + " id must be a string, an integer or a list of those, not "
+      throw new VlanSpecException(kind.noun()
+          + " id must be a string, an integer or a list of those, not "
           + item.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
     }
   }
@@ -90,7 +91,8 @@ public final class VlanSpec {
     for (String part : text.split(",", -1)) {
       Matcher m = ITEM.matcher(part);
       if (!m.matches()) {
-        throw new VlanSpecException("'" + abbreviate(part.strip()) + "' is not a " + kind.noun() + " id or range"
+        throw new VlanSpecException("'" + abbreviate(part.strip()) + "' is not a " + kind.noun()
+            + " id or range"
             + " (expected forms: 4, 10-11, 100-200,300)");
       }
       int low = checked(Long.parseLong(m.group(1)), kind);
