@@ -21,7 +21,8 @@ public final class BenchMain {
       "RequestParsingBenchmark", "jsonTree",
       "KvmDeployBenchmark", "bareLoop",
       "OvsRetagBenchmark", "rawTransact",
-      "HostOverheadBenchmark", "inProcess1");
+      "HostOverheadBenchmark", "inProcess1",
+      "VxlanMoveBenchmark", "vlans");
   /** Ops that hold both the baseline and the measured work: no ratio to the baseline. */
   private static final Map<String, String> BOTH = Map.of(
       "KvmDeployBenchmark.paired", "each fork prints its paired ratios ('paired (N iterations)')"

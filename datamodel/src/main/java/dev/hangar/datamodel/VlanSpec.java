@@ -8,7 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A normalized set of VLAN ids (1–4094) as servers send them in {@code vlanId}: {@code "4"},
+ * A normalized set of VLAN ids (1–4094, or VNIs 1–16 777 215 for {@link SegmentKind#VXLAN}) as
+ * servers send them in {@code vlanId}: {@code "4"},
  * {@code "10-11"}, {@code "100-200,300"}, {@code ["2"]} or the number {@code 42}.
  *
  * <p>{@link #toString()} prints the set back compactly ({@code "10-11,100-200,300"}); two specs
@@ -27,29 +28,39 @@ public final class VlanSpec {
 
   /** Parses one textual form: a VLAN, a range, or a comma-separated list of both. */
   public static VlanSpec parse(String text) {
+    return parse(text, SegmentKind.VLAN);
+  }
+
+  /** {@link #parse(String)} for ids of {@code kind}. */
+  public static VlanSpec parse(String text, SegmentKind kind) {
     if (text == null || text.isBlank()) {
-      throw new VlanSpecException("VLAN id is empty");
+      throw new VlanSpecException(kind.noun() + " id is empty");
     }
-    BitSet set = new BitSet(MAX + 1);
-    addText(set, text);
+    BitSet set = new BitSet();
+    addText(set, text, kind);
     return new VlanSpec(set);
   }
 
   /** Parses a {@code vlanId} JSON value: a string, an integral number, or a list of those. */
   public static VlanSpec parse(JsonNode node) {
+    return parse(node, SegmentKind.VLAN);
+  }
+
+  /** {@link #parse(JsonNode)} for ids of {@code kind}. */
+  public static VlanSpec parse(JsonNode node, SegmentKind kind) {
     if (node == null || node.isNull() || node.isMissingNode()) {
-      throw new VlanSpecException("VLAN id is missing");
+      throw new VlanSpecException(kind.noun() + " id is missing");
     }
-    BitSet set = new BitSet(MAX + 1);
+    BitSet set = new BitSet();
     if (node.isArray()) {
       if (node.isEmpty()) {
-        throw new VlanSpecException("VLAN id list is empty");
+        throw new VlanSpecException(kind.noun() + " id list is empty");
       }
       for (JsonNode item : node) {
-        addScalar(set, item);
+        addScalar(set, item, kind);
       }
     } else {
-      addScalar(set, node);
+      addScalar(set, node, kind);
     }
     return new VlanSpec(set);
   }
@@ -57,43 +68,46 @@ public final class VlanSpec {
   /** A spec of exactly one VLAN. */
   public static VlanSpec of(int vlan) {
     BitSet set = new BitSet(MAX + 1);
-    set.set(checked(vlan));
+    set.set(checked(vlan, SegmentKind.VLAN));
     return new VlanSpec(set);
   }
 
-  private static void addScalar(BitSet set, JsonNode item) {
+  private static void addScalar(BitSet set, JsonNode item, SegmentKind kind) {
     if (item.isIntegralNumber()) {
-      set.set(checked(item.asLong()));
+      set.set(checked(item.asLong(), kind));
     } else if (item.isTextual()) {
       if (item.asText().isBlank()) {
-        throw new VlanSpecException("VLAN id is empty");
+        throw new VlanSpecException(kind.noun() + " id is empty");
       }
-      addText(set, item.asText());
+      addText(set, item.asText(), kind);
     } else {
-      throw new VlanSpecException("VLAN id must be a string, an integer or a list of those, not "
+      throw new VlanSpecException(kind.noun()
+          + " id must be a string, an integer or a list of those, not "
           + item.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
     }
   }
 
-  private static void addText(BitSet set, String text) {
+  private static void addText(BitSet set, String text, SegmentKind kind) {
     for (String part : text.split(",", -1)) {
       Matcher m = ITEM.matcher(part);
       if (!m.matches()) {
-        throw new VlanSpecException("'" + abbreviate(part.strip()) + "' is not a VLAN id or range"
+        throw new VlanSpecException("'" + abbreviate(part.strip()) + "' is not a " + kind.noun()
+            + " id or range"
             + " (expected forms: 4, 10-11, 100-200,300)");
       }
-      int low = checked(Long.parseLong(m.group(1)));
-      int high = m.group(2) == null ? low : checked(Long.parseLong(m.group(2)));
+      int low = checked(Long.parseLong(m.group(1)), kind);
+      int high = m.group(2) == null ? low : checked(Long.parseLong(m.group(2)), kind);
       if (high < low) {
-        throw new VlanSpecException("VLAN range " + low + "-" + high + " is reversed");
+        throw new VlanSpecException(kind.noun() + " range " + low + "-" + high + " is reversed");
       }
       set.set(low, high + 1);
     }
   }
 
-  private static int checked(long vlan) {
-    if (vlan < MIN || vlan > MAX) {
-      throw new VlanSpecException("VLAN " + vlan + " is outside " + MIN + "-" + MAX);
+  private static int checked(long vlan, SegmentKind kind) {
+    if (vlan < MIN || vlan > kind.max()) {
+      throw new VlanSpecException(kind.noun() + " " + vlan + " is outside " + MIN + "-"
+          + kind.max());
     }
     return (int) vlan;
   }
@@ -119,7 +133,7 @@ public final class VlanSpec {
   }
 
   public boolean contains(int vlan) {
-    return vlan >= MIN && vlan <= MAX && vlans.get(vlan);
+    return vlan >= MIN && vlans.get(vlan);
   }
 
   /** The VLANs in ascending order. */

@@ -51,6 +51,40 @@ class VlanSpecTest {
         .isInstanceOf(VlanSpecException.class).hasMessageContaining(reason);
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "\"4095\"           | 4095",
+      "16777215           | 16777215",
+      "[\"5000\", 70000]  | 5000,70000",
+      "\"100000-100002\"  | 100000-100002"})
+  void vniIdsRunTo16777215(String wire, String compact) throws Exception {
+    VlanSpec spec = VlanSpec.parse(json(wire), SegmentKind.VXLAN);
+    assertThat(spec).hasToString(compact);
+    assertThat(spec.contains(spec.toList().get(0))).isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "0             | VNI 0 is outside 1-16777215",
+      "16777216      | VNI 16777216 is outside 1-16777215",
+      "\"abc\"       | not a VNI id or range",
+      "\"9-8\"       | VNI range 9-8 is reversed",
+      "\"\"          | VNI id is empty"})
+  void vniIdsOutsideTheRangeAreRefusedAsVnis(String wire, String reason) throws Exception {
+    JsonNode node = json(wire);
+    assertThatThrownBy(() -> VlanSpec.parse(node, SegmentKind.VXLAN))
+        .isInstanceOf(VlanSpecException.class).hasMessageContaining(reason);
+  }
+
+  @Test
+  void vlanTypeNamesTheKindAndRefusesOtherValues() {
+    assertThat(SegmentKind.ofVlanType(" vxlan ")).isEqualTo(SegmentKind.VXLAN);
+    assertThat(SegmentKind.ofVlanType("VLAN")).isEqualTo(SegmentKind.VLAN);
+    assertThat(SegmentKind.ofVlanType("")).isEqualTo(SegmentKind.VLAN);
+    assertThatThrownBy(() -> SegmentKind.ofVlanType("GRE"))
+        .hasMessage("attribute 'VLAN Type' is 'GRE'; use VLAN or VXLAN");
+  }
+
   @Test
   void singleVlanAccessors() {
     assertThat(VlanSpec.parse("12").isSingle()).isTrue();

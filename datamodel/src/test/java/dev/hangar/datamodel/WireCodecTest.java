@@ -90,6 +90,22 @@ class WireCodecTest {
   }
 
   @Test
+  void aVxlanProviderTakesVnisAndStillOneErrorPerAction() {
+    DriverRequest r = WireCodec.standard().readDriverRequest(request(
+        setVlan("vni", "\"5000\"", "Access"),
+        setVlan("top", "16777215", "Access"),
+        setVlan("past", "\"16777216\"", "Access"),
+        setVlan("two", "\"70000-70001\"", "Access")));
+    List<CheckedAction> checked = RequestValidator.check(r, SegmentKind.VXLAN);
+    assertThat(checked.get(0)).isInstanceOf(CheckedAction.Accepted.class);
+    assertThat(checked.get(1)).isInstanceOf(CheckedAction.Accepted.class);
+    assertThat(reason(checked, 2)).isEqualTo("bad vlanId: VNI 16777216 is outside 1-16777215");
+    assertThat(reason(checked, 3)).contains("single VNI, not 70000-70001");
+    // The same request on a VLAN provider: 5000 is no VLAN.
+    assertThat(reason(RequestValidator.check(r), 0)).contains("VLAN 5000 is outside 1-4094");
+  }
+
+  @Test
   void textAfterTheRequestMakesItUnreadableInsteadOfBeingIgnored() {
     // Two requests run together must not silently lose the second one's actions.
     assertThatThrownBy(() -> WireCodec.standard().readDriverRequest(

@@ -19,7 +19,9 @@ public final class ProviderModel {
   public static final AttributeSpec NETWORKS_IN_USE = AttributeSpec.string("Networks in use", "",
       "CIDRs the sandbox networks must not overlap.");
   public static final AttributeSpec VLAN_TYPE = AttributeSpec.choice("VLAN Type", "VLAN",
-      "How L2 networks are isolated.", "VLAN", "VXLAN");
+      "How L2 networks are isolated: VLAN (802.1Q ids 1-4094 on a shared trunk) or VXLAN (ids"
+          + " are VNIs 1-16777215; KVM hosts join each VNI by VXLAN tunnels over IP, see Tunnel"
+          + " Endpoints).", "VLAN", "VXLAN");
   public static final AttributeSpec HYPERVISORS = AttributeSpec.string("Hypervisors",
       "test:///default", "Comma-separated libvirt URIs of the KVM hosts.");
   public static final AttributeSpec OVS_BRIDGE = AttributeSpec.string("OVS Bridge", "br-int",
@@ -28,6 +30,10 @@ public final class ProviderModel {
       "How to reach each host's OVSDB: tcp:HOST:PORT or unix:/path/db.sock (over SSH for remote"
           + " hosts); one value for all hosts or one per hypervisor, comma-separated (empty:"
           + " unix:/var/run/openvswitch/db.sock).");
+  public static final AttributeSpec TUNNEL_ENDPOINTS = AttributeSpec.string("Tunnel Endpoints",
+      "", "With VLAN Type VXLAN (KVM): each hypervisor's VXLAN tunnel endpoint, the IP address"
+          + " its peers send VXLAN to, one per hypervisor in the order of Hypervisors,"
+          + " comma-separated.");
   public static final AttributeSpec STORAGE_POOL = AttributeSpec.string("Storage Pool",
       "default", "The libvirt storage pool holding templates and VM disks.");
   public static final AttributeSpec MANAGEMENT_NETWORK = AttributeSpec.string(
@@ -63,7 +69,8 @@ public final class ProviderModel {
           + " trusted network only).");
 
   private static final List<AttributeSpec> ALL = List.of(CLOUD_TYPE, NETWORKING_TYPE, REGION,
-      NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, STORAGE_POOL,
+      NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, TUNNEL_ENDPOINTS,
+      STORAGE_POOL,
       MANAGEMENT_NETWORK, VIRTUALIZATION, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD,
       AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT, SANDBOX_HOST,
       SANDBOX_HOST_TOKEN, SANDBOX_HOST_CA);

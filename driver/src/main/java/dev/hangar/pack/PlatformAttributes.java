@@ -13,7 +13,6 @@ public final class PlatformAttributes {
   private static final String BRIDGE = "the shell's Python driver reads it on the execution"
       + " server to reach the host";
   private static final Map<String, String> REASONS = Map.of(
-      "VLAN Type", "the platform's VLAN allocator draws VLAN or VXLAN ids by it",
       "Sandbox Host", BRIDGE, "Sandbox Host Token", BRIDGE, "Sandbox Host CA", BRIDGE);
 
   private PlatformAttributes() {}

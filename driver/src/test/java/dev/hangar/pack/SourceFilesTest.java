@@ -36,7 +36,8 @@ class SourceFilesTest {
     String provider = ReadmeTables.providerAttributes();
     ProviderModel.attributes().forEach(a -> assertThat(provider).contains("| " + a.name() + " |"));
     assertThat(provider).contains("| SSH Password | password |")
-        .contains("*Not read by the driver: the platform's VLAN allocator");
+        .contains("| VLAN Type | string | `VLAN` | `VLAN`, `VXLAN` | How L2 networks are isolated:")
+        .doesNotContain("*Not read by the driver");
     String paths = ReadmeTables.deploymentPaths();
     DeploymentOptions.all().forEach(o -> {
       assertThat(paths).contains("#### " + o.name() + "\n");

@@ -28,6 +28,12 @@ public final class KvmInspection {
         .get(new HypervisorTarget(uri, null, null), Duration.ofSeconds(10)).connect());
   }
 
+  /** A KVM backend whose OVSDB client is {@code ovsdb} (e.g. one that counts transactions). */
+  public static KvmBackendProvider providerWith(
+      java.util.function.Supplier<dev.hangar.driver.ovsdb.OvsdbConnector> ovsdb) {
+    return new KvmBackendProvider(ovsdb, KvmTimeouts.DEFAULT);
+  }
+
   /** Names of every domain, running or only defined. */
   public List<String> domains() throws LibvirtException {
     List<String> out = new ArrayList<>(List.of(connect.listDefinedDomains()));

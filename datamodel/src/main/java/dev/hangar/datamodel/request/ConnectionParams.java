@@ -18,6 +18,11 @@ public record ConnectionParams(
     return VlanSpec.parse(vlanId);
   }
 
+  /** The ids of {@code vlanId} as {@code kind} (VLANs or VNIs). */
+  public VlanSpec vlans(dev.hangar.datamodel.SegmentKind kind) {
+    return VlanSpec.parse(vlanId, kind);
+  }
+
   /** Access or Trunk; null when the mode is missing or not one of those. */
   @JsonIgnore
   public VlanMode vlanMode() {

@@ -1,5 +1,6 @@
 package dev.hangar.datamodel.request;
 
+import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.datamodel.VlanSpec;
 import dev.hangar.datamodel.VlanSpecException;
 import java.util.ArrayList;
@@ -21,6 +22,14 @@ public final class RequestValidator {
   private RequestValidator() {}
 
   public static List<CheckedAction> check(DriverRequest request) {
+    return check(request, SegmentKind.VLAN);
+  }
+
+  /**
+   * {@link #check(DriverRequest)} with the VLAN actions' ids read as {@code kind}: VLANs
+   * (1–4094) or, for a provider whose {@code VLAN Type} is VXLAN, VNIs (1–16 777 215).
+   */
+  public static List<CheckedAction> check(DriverRequest request, SegmentKind kind) {
     Map<String, Integer> counts = new HashMap<>();
     for (Action a : request.actions()) {
       if (hasId(a)) {
@@ -40,12 +49,12 @@ public final class RequestValidator {
         }
         continue;
       }
-      out.add(checkOne(a, index));
+      out.add(checkOne(a, index, kind));
     }
     return out;
   }
 
-  private static CheckedAction checkOne(Action a, int index) {
+  private static CheckedAction checkOne(Action a, int index, SegmentKind kind) {
     if (!hasId(a)) {
       String what = a.type() == null ? "action #" + index : "action #" + index + " (" + a.type()
           + ")";
@@ -54,7 +63,7 @@ public final class RequestValidator {
     if (a instanceof UnrecognizedAction u) {
       return new CheckedAction.Rejected(u.actionId(), u.type(), u.reason());
     }
-    String problem = a instanceof VlanAction v ? vlanProblem(v) : null;
+    String problem = a instanceof VlanAction v ? vlanProblem(v, kind) : null;
     return problem == null
         ? new CheckedAction.Accepted(a)
         : new CheckedAction.Rejected(a.actionId(), a.type(), problem);
@@ -62,13 +71,18 @@ public final class RequestValidator {
 
   /** The reason a VLAN action cannot run, or null. */
   public static String vlanProblem(VlanAction v) {
+    return vlanProblem(v, SegmentKind.VLAN);
+  }
+
+  /** The reason a VLAN action whose ids are of {@code kind} cannot run, or null. */
+  public static String vlanProblem(VlanAction v, SegmentKind kind) {
     ConnectionParams params = v.connectionParams();
     if (params == null) {
       return v.type() + " has no connectionParams";
     }
     VlanSpec vlans;
     try {
-      vlans = params.vlans();
+      vlans = params.vlans(kind);
     } catch (VlanSpecException e) {
       return "bad vlanId: " + e.getMessage();
     }
@@ -78,7 +92,7 @@ public final class RequestValidator {
     }
     if (mode != VlanMode.TRUNK && !vlans.isSingle()) {
       return (mode == null ? "a port without a mode is Access, which" : "Access mode")
-          + " takes a single VLAN, not " + vlans + "; use Trunk for several";
+          + " takes a single " + kind.noun() + ", not " + vlans + "; use Trunk for several";
     }
     if (params.qinq() && !vlans.isSingle()) {
       return "QnQ takes a single service VLAN, not " + vlans;

@@ -1,13 +1,16 @@
 package dev.hangar.driver.internal;
 
+import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.datamodel.WireCodec;
 import dev.hangar.datamodel.request.Action;
 import dev.hangar.datamodel.request.CheckedAction;
 import dev.hangar.datamodel.request.DriverRequest;
 import dev.hangar.datamodel.request.RequestValidator;
+import dev.hangar.datamodel.request.VlanAction;
 import dev.hangar.datamodel.result.ActionResult;
 import dev.hangar.datamodel.result.DriverResponse;
 import dev.hangar.driver.Command;
+import dev.hangar.options.ProviderModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,20 @@ public final class ActionCommands {
   public String run(CommandRun run, String requestJson, Executor executor) {
     DriverRequest request = CommandRun.read(() -> codec.readDriverRequest(requestJson));
     List<CheckedAction> checked = new ArrayList<>();
-    for (CheckedAction c : RequestValidator.check(request)) {
+    SegmentKind kind = SegmentKind.VLAN;
+    String badVlanType = null;
+    try {
+      kind = segmentKind(run, request);
+    } catch (IllegalArgumentException e) {
+      // Checked against the widest range, so that the VLAN actions fail for the attribute.
+      kind = SegmentKind.VXLAN;
+      badVlanType = e.getMessage();
+    }
+    for (CheckedAction c : RequestValidator.check(request, kind)) {
+      if (badVlanType != null && c instanceof CheckedAction.Accepted a
+          && a.action() instanceof VlanAction) {
+        c = new CheckedAction.Rejected(c.actionId(), c.type(), badVlanType);
+      }
       checked.add(ownedBy(c, run.command()));
     }
     run.log().actions(checked.size());
@@ -68,6 +84,19 @@ public final class ActionCommands {
     long failed = out.stream().filter(r -> !r.success()).count();
     run.log().outcome(failed == 0 ? "ok" : failed + " of " + out.size() + " failed");
     return codec.writeDriverResponse(new DriverResponse(out));
+  }
+
+  /**
+   * How the request's VLAN ids read: by the provider's {@code VLAN Type}, which only a request
+   * with VLAN actions needs (a bad value is refused on each VLAN action, and nowhere else).
+   *
+   * @throws IllegalArgumentException for a VLAN Type that is neither VLAN nor VXLAN
+   */
+  private static SegmentKind segmentKind(CommandRun run, DriverRequest request) {
+    if (request.actions().stream().noneMatch(a -> a instanceof VlanAction)) {
+      return SegmentKind.VLAN;
+    }
+    return SegmentKind.ofVlanType(run.provider().raw(ProviderModel.VLAN_TYPE.name()));
   }
 
   private static CheckedAction ownedBy(CheckedAction c, Command command) {

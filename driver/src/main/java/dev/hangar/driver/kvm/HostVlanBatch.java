@@ -33,6 +33,9 @@ final class HostVlanBatch {
   private final Map<String, VlanResult> results = new LinkedHashMap<>();
   private final Map<String, String> claimed = new HashMap<>();
   private final List<PortPlan> plans = new ArrayList<>();
+  private List<VlanIntent> intents = List.of();
+  private Map<UUID, Vm> vms = Map.of();
+  private Map<String, OvsPort> rows = Map.of();
 
   /** One VM of the batch as this request found it, and the vNICs it adds to it. */
   record Vm(UUID uuid, Domain domain, DomainView view, String sandboxId,
@@ -57,6 +60,20 @@ final class HostVlanBatch {
       intents.forEach(i -> fail(i, e.getMessage()));
       return List.copyOf(results.values());
     }
+    prepare(intents, vms, rows);
+    return commit(PortChanges.insert(List.of()));
+  }
+
+  /**
+   * The first half of {@link #apply}, on port rows the caller read (a superset of the ones this
+   * batch touches is fine): plans every intent and hot-plugs the missing vNICs. Returns the VLAN
+   * each planned port will have, by port name; {@link #commit} writes them.
+   */
+  Map<String, PortVlan> prepare(List<VlanIntent> intents, Map<UUID, Vm> vms,
+      Map<String, OvsPort> rows) {
+    this.intents = List.copyOf(intents);
+    this.vms = vms;
+    this.rows = rows;
     for (VlanIntent i : intents) {
       try {
         plan(i, vms.get(i.vm()), rows);
@@ -65,7 +82,20 @@ final class HostVlanBatch {
       }
     }
     plugNewNics(vms);
-    if (write(rows)) {
+    Map<String, PortVlan> out = new LinkedHashMap<>();
+    for (PortPlan p : plans) {
+      out.put(p.device(), p.intent().vlan());
+    }
+    return out;
+  }
+
+  /**
+   * Writes the planned changes and {@code extra} (changes of other ports or of the bridge this
+   * request needs on this host) in one transaction, records the VMs' VLANs, and answers each
+   * intent. When the transaction fails, {@code extra} is not applied either.
+   */
+  List<VlanResult> commit(PortChanges extra) {
+    if (write(rows, extra)) {
       record(vms);
     }
     for (PortPlan p : plans) {
@@ -188,7 +218,7 @@ final class HostVlanBatch {
   }
 
   /** One transaction with every row that differs; false (all failed, unplugged) if it fails. */
-  private boolean write(Map<String, OvsPort> rows) {
+  private boolean write(Map<String, OvsPort> rows, PortChanges extra) {
     List<OvsPort> inserts = new ArrayList<>();
     Map<String, PortVlan> updates = new LinkedHashMap<>();
     for (PortPlan p : plans) {
@@ -203,7 +233,7 @@ final class HostVlanBatch {
       inserts.add(port(gap.vm(), gap.nic().index(), gap.nic().device(), gap.nic().mac(),
           PortVlan.parked()));
     }
-    PortChanges changes = new PortChanges(inserts, updates, List.of());
+    PortChanges changes = new PortChanges(inserts, updates, List.of()).plus(extra);
     if (changes.isEmpty()) {
       return true;
     }
@@ -309,8 +339,8 @@ final class HostVlanBatch {
     String name = p.vm().view().name();
     String what = "vNIC " + p.index() + " (" + p.device() + ") of " + name;
     String info = p.before() != null && p.before().equals(i.vlan())
-        ? what + " was already " + VlanIntent.describe(i.vlan())
-        : what + " is now " + VlanIntent.describe(i.vlan());
+        ? what + " was already " + i.describe()
+        : what + " is now " + i.describe();
     results.put(i.action().actionId(), ok(i, p.mac(), info));
   }
 

@@ -19,7 +19,7 @@ final class KvmBackend implements Backend {
     VmLocator locator = new VmLocator(settings, runtime);
     OvsPorts ports = new OvsPorts(runtime, settings.ovsBridge());
     this.compute = new KvmCompute(settings, runtime, locator, ports);
-    this.l2 = new KvmL2Fabric(runtime, locator, ports);
+    this.l2 = new KvmL2Fabric(runtime, locator, ports, settings);
   }
 
   @Override

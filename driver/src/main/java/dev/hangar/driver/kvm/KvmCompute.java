@@ -1,8 +1,10 @@
 package dev.hangar.driver.kvm;
 
+import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.datamodel.result.VmDetailsData;
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
+import dev.hangar.driver.HangarException;
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.spi.Addresses;
 import dev.hangar.driver.spi.CommandScope;
@@ -24,6 +26,7 @@ final class KvmCompute implements ComputeService {
   private static final Logger log = LoggerFactory.getLogger(KvmCompute.class);
   static final String HYPERVISOR = "hypervisor";
 
+  private final KvmSettings settings;
   private final KvmRuntime runtime;
   private final VmLocator locator;
   private final OvsPorts ports;
@@ -31,6 +34,7 @@ final class KvmCompute implements ComputeService {
   private final VmPower power;
 
   KvmCompute(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports) {
+    this.settings = settings;
     this.runtime = runtime;
     this.locator = locator;
     this.ports = ports;
@@ -83,6 +87,25 @@ final class KvmCompute implements ComputeService {
         return;
       }
       new VmDeleter(ports).delete(found.get().host(), found.get().domain(), scope);
+    }
+    if (settings.segments() == SegmentKind.VXLAN) {
+      retireTunnels(vm, scope);
+    }
+  }
+
+  /**
+   * A VM deleted without a removeVlan first may have been the last of its VNIs on its host:
+   * the mesh is brought in line (no vNIC changes, so only hosts whose tunnels or VNI map are
+   * stale are written). Best effort: the VM is gone either way, and the next request on those
+   * VNIs reconciles what this could not.
+   */
+  private void retireTunnels(DeployedVm vm, CommandScope scope) {
+    try (VmLocks.Held mesh = runtime.locks().lockMesh(scope)) {
+      new VxlanRequest(settings, ports, scope).apply(java.util.Map.of(), java.util.Map.of(),
+          i -> null, i -> null);
+    } catch (HangarException e) {
+      log.warn("VM {} is deleted; its VXLAN tunnels were not reconciled: {}", vm.uid(),
+          e.getMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.hangar.driver.kvm;
 
+import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.datamodel.request.VlanAction;
 import dev.hangar.datamodel.result.ResultTypes;
 import dev.hangar.datamodel.result.VlanResult;
@@ -25,11 +26,13 @@ final class KvmL2Fabric implements L2Fabric {
   private final KvmRuntime runtime;
   private final VmLocator locator;
   private final OvsPorts ports;
+  private final KvmSettings settings;
 
-  KvmL2Fabric(KvmRuntime runtime, VmLocator locator, OvsPorts ports) {
+  KvmL2Fabric(KvmRuntime runtime, VmLocator locator, OvsPorts ports, KvmSettings settings) {
     this.runtime = runtime;
     this.locator = locator;
     this.ports = ports;
+    this.settings = settings;
   }
 
   /** Where one VM was looked for: found, gone, or an error saying why it could not be told. */
@@ -43,7 +46,7 @@ final class KvmL2Fabric implements L2Fabric {
     Map<String, Hypervisor> hosts = new HashMap<>();
     for (VlanAction a : actions) {
       try {
-        VlanIntent i = VlanIntent.of(a);
+        VlanIntent i = VlanIntent.of(a, settings.segments());
         Lookup l = lookups.computeIfAbsent(i.vm(), vm -> lookup(vm, i.hostHint()));
         if (l.error() != null) {
           results.put(a.actionId(), failed(a, l.error()));
@@ -57,12 +60,32 @@ final class KvmL2Fabric implements L2Fabric {
         results.put(a.actionId(), failed(a, e.getMessage()));
       }
     }
-    byHost.forEach((uri, intents) -> {
-      for (VlanResult r : onHost(hosts.get(uri), intents, lookups, scope)) {
-        results.put(r.actionId(), r);
+    if (settings.segments() == SegmentKind.VXLAN) {
+      if (!byHost.isEmpty()) {
+        vxlan(byHost, hosts, lookups, scope).forEach(r -> results.put(r.actionId(), r));
       }
-    });
+    } else {
+      byHost.forEach((uri, intents) -> {
+        for (VlanResult r : onHost(hosts.get(uri), intents, lookups, scope)) {
+          results.put(r.actionId(), r);
+        }
+      });
+    }
     return actions.stream().map(a -> results.get(a.actionId())).toList();
+  }
+
+  /** A VXLAN request spans hosts (peers get tunnels): all its VMs are locked at once. */
+  private List<VlanResult> vxlan(Map<String, List<VlanIntent>> byHost,
+      Map<String, Hypervisor> hosts, Map<UUID, Lookup> lookups, CommandScope scope) {
+    List<UUID> uuids = byHost.values().stream().flatMap(List::stream).map(VlanIntent::vm)
+        .distinct().toList();
+    try (VmLocks.Held mesh = runtime.locks().lockMesh(scope);
+        VmLocks.Held held = runtime.locks().lockAll(uuids, scope)) {
+      Map<UUID, HostVlanBatch.Vm> vms = new HashMap<>();
+      return new VxlanRequest(settings, ports, scope).apply(byHost, hosts,
+          i -> vms.computeIfAbsent(i.vm(), u -> read(lookups.get(u).at().host(), lookups.get(u))),
+          KvmL2Fabric::gone);
+    }
   }
 
   private Lookup lookup(UUID vm, String hint) {
@@ -79,7 +102,8 @@ final class KvmL2Fabric implements L2Fabric {
       Map<UUID, Lookup> lookups, CommandScope scope) {
     List<VlanResult> out = new ArrayList<>();
     List<UUID> uuids = intents.stream().map(VlanIntent::vm).distinct().toList();
-    try (VmLocks.Held held = runtime.locks().lockAll(uuids, scope)) {
+    try (VmLocks.Held mesh = runtime.locks().lockMesh(scope);
+        VmLocks.Held held = runtime.locks().lockAll(uuids, scope)) {
       Map<UUID, HostVlanBatch.Vm> vms = new HashMap<>();
       Map<String, List<VlanIntent>> byBridge = new LinkedHashMap<>();
       for (VlanIntent i : intents) {

@@ -1,5 +1,6 @@
 package dev.hangar.driver.kvm;
 
+import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.driver.ClientException;
 import dev.hangar.driver.ovsdb.OvsdbEndpoint;
 import dev.hangar.driver.ovsdb.SshTarget;
@@ -14,14 +15,24 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
-/** The KVM provider attributes, parsed and checked, as one command sees them. */
+/**
+ * The KVM provider attributes, parsed and checked, as one command sees them. With VLAN Type
+ * VXLAN, {@code tunnelEndpoints} holds each hypervisor's tunnel address, in the order of
+ * {@code hypervisors}; with VLAN it is empty.
+ */
 record KvmSettings(List<HypervisorTarget> hypervisors, String storagePool,
-    String managementNetwork, String ovsBridge, Virtualization virtualization) {
+    String managementNetwork, String ovsBridge, Virtualization virtualization,
+    SegmentKind segments, List<String> tunnelEndpoints) {
   static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
+  private static final Pattern IPV4 = Pattern.compile(
+      "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
   KvmSettings {
     hypervisors = List.copyOf(hypervisors);
+    tunnelEndpoints = List.copyOf(tunnelEndpoints);
   }
 
   /** Reads the provider; SSH secrets are decrypted only when a remote hypervisor needs them. */
@@ -53,8 +64,43 @@ record KvmSettings(List<HypervisorTarget> hypervisors, String storagePool,
           + " of the apps' vNICs (usually br-int)");
     }
     Virtualization virtualization = Virtualization.parse(string(v, ProviderModel.VIRTUALIZATION));
+    SegmentKind segments;
+    try {
+      segments = SegmentKind.ofVlanType(string(v, ProviderModel.VLAN_TYPE));
+    } catch (IllegalArgumentException e) {
+      throw new ClientException(e.getMessage());
+    }
+    List<String> endpoints = segments == SegmentKind.VXLAN
+        ? tunnelEndpoints(split(string(v, ProviderModel.TUNNEL_ENDPOINTS)), uris.size())
+        : List.of();
     return new KvmSettings(targets, string(v, ProviderModel.STORAGE_POOL).strip(),
-        string(v, ProviderModel.MANAGEMENT_NETWORK).strip(), bridge, virtualization);
+        string(v, ProviderModel.MANAGEMENT_NETWORK).strip(), bridge, virtualization, segments,
+        endpoints);
+  }
+
+  /** The tunnel address of a hypervisor (VXLAN only). */
+  String tunnelEndpoint(HypervisorTarget host) {
+    return tunnelEndpoints.get(hypervisors.indexOf(host));
+  }
+
+  /** One IP address literal per hypervisor, each once: VXLAN peers are told apart by them. */
+  private static List<String> tunnelEndpoints(List<String> values, int hosts) {
+    if (values.size() != hosts) {
+      throw new ClientException("attribute 'Tunnel Endpoints' has " + values.size()
+          + " values for " + hosts + " Hypervisors; with VLAN Type VXLAN give each hypervisor's"
+          + " tunnel IP address, in the order of Hypervisors");
+    }
+    for (String ip : values) {
+      if (!IPV4.matcher(ip).matches() && !(ip.contains(":") && IPV6.matcher(ip).matches())) {
+        throw new ClientException("attribute 'Tunnel Endpoints': '" + ip + "' is not an IP"
+            + " address");
+      }
+    }
+    if (new java.util.HashSet<>(values).size() != values.size()) {
+      throw new ClientException("attribute 'Tunnel Endpoints' names an address twice; each"
+          + " hypervisor needs its own");
+    }
+    return values;
   }
 
   private record SshCredentials(String user, String privateKey, String password) {}

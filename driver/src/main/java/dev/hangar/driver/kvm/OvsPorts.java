@@ -2,6 +2,7 @@ package dev.hangar.driver.kvm;
 
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
+import dev.hangar.driver.ovsdb.BridgeState;
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.ovsdb.OvsdbException;
 import dev.hangar.driver.ovsdb.OvsdbSession;
@@ -116,6 +117,11 @@ final class OvsPorts {
   /** The named ports (those that exist), read in one request. */
   Map<String, OvsPort> read(HypervisorTarget host, Collection<String> names) {
     return call(host, "read the ports", s -> s.ports(bridge, names));
+  }
+
+  /** The bridge's ports and external_ids, read in one request. */
+  BridgeState state(HypervisorTarget host) {
+    return call(host, "read the bridge", s -> s.bridge(bridge));
   }
 
   /** Fails with a clear error when the bridge is not there (or OVSDB cannot be reached). */

@@ -1,5 +1,6 @@
 package dev.hangar.driver.kvm;
 
+import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.datamodel.VlanSpec;
 import dev.hangar.datamodel.request.RemoveVlan;
 import dev.hangar.datamodel.request.VlanAction;
@@ -12,20 +13,38 @@ import java.util.UUID;
 
 /**
  * What one setVlan/removeVlan asks of one VM's vNIC: the VM, which vNIC (an index, a device
- * name or a MAC; none = the first parked one), and the VLAN columns its port must end with.
+ * name or a MAC; none = the first parked one), and the VLAN columns its port must end with. On a
+ * VXLAN provider a setVlan names a VNI, and its VLAN (the host-local one the VNI maps to on the
+ * VM's hypervisor) is null until {@link #onHostVlan} sets it.
  */
 record VlanIntent(VlanAction action, UUID vm, String hostHint, Integer nicIndex, String nicKey,
-    PortVlan vlan) {
+    PortVlan vlan, Integer vni) {
   boolean removes() {
     return action instanceof RemoveVlan;
   }
 
+  /** This VNI intent with the host-local VLAN its VNI maps to on the VM's hypervisor. */
+  VlanIntent onHostVlan(int tag) {
+    return new VlanIntent(action, vm, hostHint, nicIndex, nicKey, PortVlan.access(tag), vni);
+  }
+
+  /** How the port ends up, for messages: "VLAN 10 (access)", "VNI 5000 (host VLAN 1)". */
+  String describe() {
+    return vni == null || vlan == null ? describe(vlan)
+        : "VNI " + vni + " (host VLAN " + vlan.tag() + ")";
+  }
+
+  /** {@link #of(VlanAction, SegmentKind)} for a VLAN provider. */
+  static VlanIntent of(VlanAction a) {
+    return of(a, SegmentKind.VLAN);
+  }
+
   /**
-   * Reads an action the request validator accepted.
+   * Reads an action the request validator accepted, its ids read as {@code kind}.
    *
    * @throws ClientException for what this fabric cannot do, with the reason
    */
-  static VlanIntent of(VlanAction a) {
+  static VlanIntent of(VlanAction a, SegmentKind kind) {
     String uuid = a.vmUuid();
     if (uuid == null || uuid.isBlank()) {
       throw new ClientException(a.type() + " has no VM_UUID custom attribute; the server sends"
@@ -58,9 +77,28 @@ record VlanIntent(VlanAction action, UUID vm, String hostHint, Integer nicIndex,
         throw new ClientException("removeVlan names no vNIC: it needs the Interface (the MAC"
             + " setVlan returned) or a Vnic Name");
       }
-      return new VlanIntent(a, vm, hint, index, key, PortVlan.parked());
+      return new VlanIntent(a, vm, hint, index, key, PortVlan.parked(), null);
     }
-    return new VlanIntent(a, vm, hint, index, key, target(a));
+    if (kind == SegmentKind.VXLAN) {
+      return new VlanIntent(a, vm, hint, index, key, null, vni(a));
+    }
+    return new VlanIntent(a, vm, hint, index, key, target(a), null);
+  }
+
+  /**
+   * The VNI of a setVlan on a VXLAN provider. A vNIC joins one VNI, as an access port: a Trunk
+   * (several VNIs on one vNIC) and QnQ are refused.
+   */
+  private static int vni(VlanAction a) {
+    if (a.connectionParams().qinq()) {
+      throw new ClientException("QnQ is not supported with VLAN Type VXLAN: a VNI is carried"
+          + " as a host-local access VLAN; set QnQ to False");
+    }
+    if (a.connectionParams().vlanMode() == VlanMode.TRUNK) {
+      throw new ClientException("Trunk mode is not supported with VLAN Type VXLAN: a vNIC"
+          + " joins one VNI in Access mode; connect one vNIC per VNI instead");
+    }
+    return a.connectionParams().vlans(SegmentKind.VXLAN).single();
   }
 
   private static PortVlan target(VlanAction a) {

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class VmLocks {
   private final ReentrantLock[] stripes = new ReentrantLock[256];
+  private final ReentrantLock mesh = new ReentrantLock();
 
   VmLocks() {
     for (int i = 0; i < stripes.length; i++) {
@@ -40,6 +41,15 @@ final class VmLocks {
     return () -> unlock(held);
   }
 
+  /**
+   * Held while a VXLAN change reads and writes the hypervisors' VNI maps and tunnels, so that two
+   * commands of this process never plan on the same reads (the second would fail its bridge
+   * check). Taken before any VM lock, never while holding one.
+   */
+  Held lockMesh(CommandScope scope) {
+    return lock(mesh, scope, "another command changing the VXLAN tunnels finished");
+  }
+
   private static void unlock(List<Held> held) {
     for (int i = held.size() - 1; i >= 0; i--) {
       held.get(i).close();
@@ -51,15 +61,18 @@ final class VmLocks {
   }
 
   private Held lockStripe(int stripe, CommandScope scope) {
-    ReentrantLock l = stripes[stripe];
+    return lock(stripes[stripe], scope, "another command on the same VM finished");
+  }
+
+  private static Held lock(ReentrantLock l, CommandScope scope, String waitingFor) {
     try {
       while (!l.tryLock(200, TimeUnit.MILLISECONDS)) {
-        scope.checkCancelled("another command on the same VM finished");
+        scope.checkCancelled(waitingFor);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new dev.hangar.driver.CommandCancelledException(
-          "interrupted while waiting for another command on the same VM");
+          "interrupted while waiting until " + waitingFor);
     }
     return l::unlock;
   }

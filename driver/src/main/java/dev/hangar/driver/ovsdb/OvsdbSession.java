@@ -23,6 +23,14 @@ public interface OvsdbSession extends AutoCloseable {
   Map<String, OvsPort> ports(String bridge);
 
   /**
+   * The ports of {@code bridge} (as {@link #ports(String)}) and the bridge's own
+   * {@code external_ids}, read in one request.
+   *
+   * @throws OvsdbException when the bridge does not exist, or the server did not answer in time
+   */
+  BridgeState bridge(String bridge);
+
+  /**
    * The ports of {@code bridge} among {@code names}, read in one request whose cost follows the
    * names, not the size of the bridge. Names that are not ports of the bridge are absent.
    *

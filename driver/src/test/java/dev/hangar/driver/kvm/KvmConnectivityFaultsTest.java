@@ -123,6 +123,11 @@ class KvmConnectivityFaultsTest {
         }
 
         @Override
+        public dev.hangar.driver.ovsdb.BridgeState bridge(String bridge) {
+          return s.bridge(bridge);
+        }
+
+        @Override
         public Map<String, OvsPort> ports(String bridge, Collection<String> names) {
           return s.ports(bridge, names);
         }

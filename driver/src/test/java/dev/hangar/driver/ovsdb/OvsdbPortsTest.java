@@ -70,6 +70,36 @@ class OvsdbPortsTest {
   }
 
   @Test
+  void bridgeIdsAndTunnelPortsAreWrittenOnlyWhileTheIdsAreAsRead() throws Exception {
+    try (OvsdbSession s = open()) {
+      OvsPort tunnel = new OvsPort(prefix + "vx", PortVlan.access(7), Map.of("hangar-peer",
+          "192.0.2.9"), "vxlan", Map.of("key", "5000", "remote_ip", "192.0.2.9"));
+      s.apply(bridge, new PortChanges(List.of(tunnel), Map.of(), List.of(),
+          Map.of("hangar-vni-5000", "7", "other", "x"), List.of(), Map.of()));
+      BridgeState read = s.bridge(bridge);
+      assertThat(read.externalIds()).containsOnly(Map.entry("hangar-vni-5000", "7"),
+          Map.entry("other", "x"));
+      assertThat(read.ports().get(prefix + "vx").externalIds()).containsEntry("hangar-peer",
+          "192.0.2.9");
+      assertThat(vsctl("get", "interface", prefix + "vx", "type")).isEqualTo("vxlan");
+      assertThat(vsctl("get", "interface", prefix + "vx", "options:key")).isEqualTo("\"5000\"");
+      assertThat(vsctl("get", "port", prefix + "vx", "protected")).isEqualTo("true");
+
+      // Written against ids read before the first write: refused, nothing applied.
+      assertThatThrownBy(() -> s.apply(bridge, new PortChanges(List.of(), Map.of(), List.of(),
+          Map.of("hangar-vni-6000", "8"), List.of(), Map.of())))
+          .isInstanceOf(OvsdbException.class).hasMessageContaining("changed them meanwhile");
+      assertThat(s.bridge(bridge).externalIds()).doesNotContainKey("hangar-vni-6000");
+
+      // Against the ids as read: a key changes, one goes, the rest stays.
+      s.apply(bridge, new PortChanges(List.of(), Map.of(), List.of(prefix + "vx"),
+          Map.of("hangar-vni-5000", "9"), List.of("other"), read.externalIds()));
+      assertThat(s.bridge(bridge).externalIds()).containsOnly(Map.entry("hangar-vni-5000", "9"));
+      assertThat(s.ports(bridge)).isEmpty();
+    }
+  }
+
+  @Test
   void insertsParkedPortsAndReadsThemBack() throws Exception {
     try (OvsdbSession s = open()) {
       assertThat(s.ports(bridge)).isEmpty();

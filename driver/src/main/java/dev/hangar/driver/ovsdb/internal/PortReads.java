@@ -31,7 +31,8 @@ final class PortReads {
   }
 
   /** The bridge's ports by name, or {@code bridgeExists == false}. */
-  record Snapshot(boolean bridgeExists, Map<String, PortRow> ports) {
+  record Snapshot(boolean bridgeExists, Map<String, PortRow> ports,
+      Map<String, String> bridgeIds) {
   }
 
   private PortReads() {
@@ -51,7 +52,8 @@ final class PortReads {
   @SuppressWarnings("rawtypes")
   static List<Operation> portOps(VswitchTables t, String bridge) {
     return List.of(
-        select(t.bridge, List.of(t.bridgePorts)).where(t.bridgeName.opEqual(bridge)).build(),
+        select(t.bridge, List.of(t.bridgePorts, t.bridgeExternalIds))
+            .where(t.bridgeName.opEqual(bridge)).build(),
         select(t.port, List.of(t.portUuid, t.portName, t.portTag, t.portTrunks, t.portVlanMode,
             t.portInterfaces)),
         select(t.iface, List.of(t.ifaceUuid, t.ifaceExternalIds)));
@@ -94,7 +96,7 @@ final class PortReads {
       List<Row<GenericTableSchema>> bridges, List<Row<GenericTableSchema>> portRows,
       List<Row<GenericTableSchema>> ifaceRows) {
     if (bridges.isEmpty()) {
-      return new Snapshot(false, Map.of());
+      return new Snapshot(false, Map.of(), Map.of());
     }
     Set<Object> members = set(data(bridges.get(0), t.bridgePorts));
     Map<Object, Map<String, String>> ifaceIds = new HashMap<>();
@@ -121,7 +123,7 @@ final class PortReads {
       }
       ports.put(name, new PortRow((UUID) uuid, new OvsPort(name, vlan(t, r), ids)));
     }
-    return new Snapshot(true, ports);
+    return new Snapshot(true, ports, strings(data(bridges.get(0), t.bridgeExternalIds)));
   }
 
   private static PortVlan vlan(VswitchTables t, Row<GenericTableSchema> r) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.opendaylight.ovsdb.lib.notation.Mutator;
+import org.opendaylight.ovsdb.lib.notation.OvsdbMap;
 import org.opendaylight.ovsdb.lib.notation.UUID;
 import org.opendaylight.ovsdb.lib.operations.Insert;
 import org.opendaylight.ovsdb.lib.operations.Mutate;
@@ -48,6 +49,12 @@ final class PortWrites {
     List<String> what = new ArrayList<>();
     ops.add(new WaitOperation(t.bridge, t.bridgeName, bridge));
     what.add("check that bridge " + bridge + " exists");
+    if (changes.bridgeIdsBefore() != null) {
+      ops.add(new WaitOperation(t.bridge, t.bridgeName, bridge, t.bridgeExternalIds,
+          OvsdbMap.fromMap(new TreeMap<>(changes.bridgeIdsBefore()))));
+      what.add("check that the external_ids of bridge " + bridge + " are as read (another"
+          + " request changed them meanwhile; retry)");
+    }
 
     Set<UUID> added = new HashSet<>();
     int i = 0;
@@ -58,14 +65,18 @@ final class PortWrites {
       i++;
       Insert<GenericTableSchema> iface = Operations.op.insert(t.iface).withId(ifaceRef.toString())
           .value(t.ifaceName, p.name())
-          .value(t.ifaceType, "")
+          .value(t.ifaceType, p.ifaceType())
           .value(t.ifaceExternalIds, Map.copyOf(p.externalIds()));
+      if (!p.options().isEmpty()) {
+        iface.value(t.ifaceOptions, Map.copyOf(p.options()));
+      }
       ops.add(iface);
       what.add("insert interface " + p.name());
       Insert<GenericTableSchema> port = Operations.op.insert(t.port).withId(portRef.toString())
           .value(t.portName, p.name())
           .value(t.portInterfaces, Set.of(ifaceRef));
       vlan(t, port, p.vlan());
+      port.value(t.portProtected, p.isProtected());
       ops.add(port);
       what.add("insert port " + p.name());
       added.add(portRef);
@@ -94,13 +105,23 @@ final class PortWrites {
         removed.add(uuid); // a port already gone is success
       }
     }
-    if (!added.isEmpty() || !removed.isEmpty()) {
+    // A key is set by deleting it first: inserting a key that exists changes nothing.
+    Set<String> unset = new TreeSet<>(changes.bridgeIdsDeleted());
+    unset.addAll(changes.bridgeIdsSet().keySet());
+    if (!added.isEmpty() || !removed.isEmpty() || !unset.isEmpty()) {
       Mutate<GenericTableSchema> mutate = Operations.op.mutate(t.bridge);
       if (!added.isEmpty()) {
         mutate.addMutation(t.bridgePorts, Mutator.INSERT, added);
       }
       if (!removed.isEmpty()) {
         mutate.addMutation(t.bridgePorts, Mutator.DELETE, removed);
+      }
+      if (!unset.isEmpty()) {
+        mutate.addMutation(t.bridgeExternalIds, Mutator.DELETE, unset);
+      }
+      if (!changes.bridgeIdsSet().isEmpty()) {
+        mutate.addMutation(t.bridgeExternalIds, Mutator.INSERT,
+            new TreeMap<>(changes.bridgeIdsSet()));
       }
       mutate.where(t.bridgeName.opEqual(bridge));
       ops.add(mutate);
@@ -136,8 +157,7 @@ final class PortWrites {
   }
 
   private static void vlan(VswitchTables t, Insert<GenericTableSchema> insert, PortVlan v) {
-    insert.value(t.portTag, tag(v)).value(t.portTrunks, trunks(v)).value(t.portVlanMode, mode(v))
-        .value(t.portProtected, v.isParked());
+    insert.value(t.portTag, tag(v)).value(t.portTrunks, trunks(v)).value(t.portVlanMode, mode(v));
   }
 
   /** Unset columns are written as empty sets: "no tag", not "tag 0". */

@@ -1,5 +1,6 @@
 package dev.hangar.driver.ovsdb.internal;
 
+import dev.hangar.driver.ovsdb.BridgeState;
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.ovsdb.OvsdbException;
 import dev.hangar.driver.ovsdb.OvsdbSession;
@@ -48,6 +49,14 @@ final class StandardSession implements OvsdbSession {
     Map<String, OvsPort> out = new LinkedHashMap<>();
     read(bridge).ports().forEach((name, row) -> out.put(name, row.port()));
     return out;
+  }
+
+  @Override
+  public BridgeState bridge(String bridge) {
+    PortReads.Snapshot s = read(bridge);
+    Map<String, OvsPort> out = new LinkedHashMap<>();
+    s.ports().forEach((name, row) -> out.put(name, row.port()));
+    return new BridgeState(out, s.bridgeIds());
   }
 
   @Override

@@ -18,6 +18,7 @@ final class VswitchTables {
 
   final ColumnSchema<GenericTableSchema, Object> bridgeName;
   final ColumnSchema<GenericTableSchema, Object> bridgePorts;
+  final ColumnSchema<GenericTableSchema, Object> bridgeExternalIds;
   final ColumnSchema<GenericTableSchema, Object> portUuid;
   final ColumnSchema<GenericTableSchema, Object> portName;
   final ColumnSchema<GenericTableSchema, Object> portTag;
@@ -29,6 +30,7 @@ final class VswitchTables {
   final ColumnSchema<GenericTableSchema, Object> ifaceName;
   final ColumnSchema<GenericTableSchema, Object> ifaceType;
   final ColumnSchema<GenericTableSchema, Object> ifaceExternalIds;
+  final ColumnSchema<GenericTableSchema, Object> ifaceOptions;
 
   VswitchTables(DatabaseSchema schema) {
     bridge = table(schema, "Bridge");
@@ -36,6 +38,7 @@ final class VswitchTables {
     iface = table(schema, "Interface");
     bridgeName = column(bridge, "name");
     bridgePorts = column(bridge, "ports");
+    bridgeExternalIds = column(bridge, "external_ids");
     portUuid = column(port, "_uuid");
     portName = column(port, "name");
     portTag = column(port, "tag");
@@ -47,6 +50,7 @@ final class VswitchTables {
     ifaceName = column(iface, "name");
     ifaceType = column(iface, "type");
     ifaceExternalIds = column(iface, "external_ids");
+    ifaceOptions = column(iface, "options");
   }
 
   private static GenericTableSchema table(DatabaseSchema schema, String name) {

@@ -28,6 +28,18 @@ final class WaitOperation extends Operation<GenericTableSchema> {
     this.rows = List.of(Map.of(column.getName(), value));
   }
 
+  /**
+   * Fails the transaction unless the row with {@code key == keyValue} has {@code column == value}
+   * (e.g. a bridge's external_ids still as read).
+   */
+  WaitOperation(GenericTableSchema table, ColumnSchema<GenericTableSchema, Object> key,
+      Object keyValue, ColumnSchema<GenericTableSchema, Object> column, Object value) {
+    super(table, "wait");
+    this.where = List.of(key.opEqual(keyValue));
+    this.columns = List.of(column.getName());
+    this.rows = List.of(Map.of(column.getName(), value));
+  }
+
   public List<Condition> getWhere() {
     return where;
   }
