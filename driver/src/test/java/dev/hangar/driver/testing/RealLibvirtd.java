@@ -5,6 +5,9 @@ import dev.hangar.driver.embedded.LocalProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -524,14 +527,27 @@ public final class RealLibvirtd implements AutoCloseable {
   private static void awaitSocket(Process p, Path socket, String what)
       throws IOException {
     long deadline = System.nanoTime() + DAEMON_START.toNanos();
-    while (!Files.exists(socket)) {
+    // The file appears at bind(), before listen(): wait until a connection is accepted, or a
+    // loaded machine sees "Connection refused" from a daemon that is still starting.
+    while (!accepts(socket)) {
       if (!p.isAlive()) {
         throw new IOException(what + " exited with " + p.exitValue() + " (see its log below)");
       }
       if (System.nanoTime() > deadline) {
-        throw new IOException(what + " did not create " + socket + " within " + DAEMON_START);
+        throw new IOException(what + " did not listen on " + socket + " within " + DAEMON_START);
       }
       sleep(20);
+    }
+  }
+
+  private static boolean accepts(Path socket) {
+    if (!Files.exists(socket)) {
+      return false;
+    }
+    try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      return c.connect(UnixDomainSocketAddress.of(socket));
+    } catch (IOException e) {
+      return false;
     }
   }
 
