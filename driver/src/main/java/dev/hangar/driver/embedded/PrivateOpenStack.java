@@ -377,6 +377,21 @@ public final class PrivateOpenStack {
         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
         "max_connections=400"), Map.of()));
     awaitListening(postgres, ports.postgres());
+    // listening is not ready: until recovery ends it refuses logins ("starting up")
+    long ready = System.nanoTime() + READY.toNanos();
+    while (true) {
+      try {
+        run("pg_isready", List.of(bin.resolve("pg_isready").toString(), "-q", "-h",
+            OpenStackConfigs.HOST, "-p", Integer.toString(ports.postgres())),
+            Duration.ofSeconds(10));
+        break;
+      } catch (IOException e) {
+        if (System.nanoTime() > ready || !postgres.process.isAlive()) {
+          throw new IOException("PostgreSQL did not accept connections: " + e.getMessage(), e);
+        }
+        sleep(200);
+      }
+    }
     for (String db : List.of("keystone", "glance", "placement", "neutron", "nova_api",
         "nova_cell0", "nova_cell1")) {
       run("createdb", List.of(bin.resolve("psql").toString(), "-h", OpenStackConfigs.HOST,
