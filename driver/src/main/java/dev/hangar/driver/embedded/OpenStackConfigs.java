@@ -118,6 +118,7 @@ final class OpenStackConfigs {
         connection = %s
         """.formatted(db("nova_api"), db("nova_cell1"));
     String auth = serviceAuth();
+    // No quotas: the benchmark boots 20 servers at a time.
     // periodic_fuzzy_delay 0: periodic tasks (the scheduler maps new compute hosts every 2 s)
     // start at once, not after a random 0-60 s.
     return """
@@ -158,6 +159,10 @@ final class OpenStackConfigs {
         os_region_name = RegionOne
         [os_vif_ovs]
         ovsdb_connection = tcp:127.0.0.1:1
+        [quota]
+        instances = -1
+        cores = -1
+        ram = -1
         """.formatted(COMPUTE_HOST, HOST, dir.resolve("nova"), dir.resolve("nova/instances"),
         rabbitUrl(), HOST, ports.nova(), dir.resolve("nova/api-paste.ini"), databases,
         dir.resolve("nova/lock"), auth, auth, auth, auth);

@@ -29,30 +29,47 @@ final class VlanNetworks {
 
   /** The sandbox's network for {@code vlan}, with its subnet, made when there is none. */
   Network getOrCreate(String sandbox, int vlan) {
-    Network net = network(sandbox, vlan);
-    if (net.getSubnets() != null && !net.getSubnets().isEmpty()) {
-      return net;
+    String name = Marks.vlanNetwork(sandbox, vlan);
+    Network found = find(name);
+    if (found == null) {
+      Network made = create(name, vlan);
+      if (made != null) {
+        return withSubnet(made, vlan); // ours: its subnet comes from us, at once
+      }
+      found = find(name); // a concurrent request of this sandbox made it first
     }
-    // Nova attaches a port (with its security group) only on a network with a subnet. A
-    // concurrent request that made the network adds it a moment later: wait for that first.
+    if (hasSubnet(found)) {
+      return found;
+    }
+    // Nova attaches a port (with its security group) only on a network with a subnet; the
+    // request that made the network adds it a moment later: wait for that first.
     long deadline = OsSession.deadline(java.time.Duration.ofSeconds(10));
     while (!OsSession.passed(deadline)) {
-      Network again = find(net.getName());
-      if (again != null && again.getSubnets() != null && !again.getSubnets().isEmpty()) {
-        return again;
-      }
       try {
         Thread.sleep(200);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       }
+      Network again = find(name);
+      if (hasSubnet(again)) {
+        return again;
+      }
     }
+    return withSubnet(found, vlan); // its maker died between the two
+  }
+
+  private static boolean hasSubnet(Network n) {
+    return n != null && n.getSubnets() != null && !n.getSubnets().isEmpty();
+  }
+
+  private Network withSubnet(Network net, int vlan) {
     Subnet wanted = NeutronSubnet.builder().name(net.getName()).networkId(net.getId())
         .ipVersion(IPVersionType.V4).cidr(cidr(vlan)).enableDHCP(false).noGateway().build();
     s.call("create the subnet of VLAN " + vlan, () -> s.os().networking().subnet()
         .create(wanted));
-    return find(net.getName());
+    return s.call("read network " + net.getId(), () -> s.os().networking().network()
+        .get(net.getId()));
   }
 
   /**
@@ -63,12 +80,8 @@ final class VlanNetworks {
     return "10." + (200 + (vlan >> 8)) + "." + (vlan & 255) + ".0/24";
   }
 
-  private Network network(String sandbox, int vlan) {
-    String name = Marks.vlanNetwork(sandbox, vlan);
-    Network found = find(name);
-    if (found != null) {
-      return found;
-    }
+  /** Creates the network; null when Neutron refused it because this sandbox's exists now. */
+  private Network create(String name, int vlan) {
     Network wanted = NeutronNetwork.builder().name(name).adminStateUp(true)
         .networkType(NetworkType.VLAN).physicalNetwork(s.settings().physicalNetwork())
         .segmentId(Integer.toString(vlan)).build();
@@ -78,9 +91,8 @@ final class VlanNetworks {
     } catch (HangarException e) {
       // A concurrent request of this sandbox made it first (Neutron refused the second
       // segment); any other holder of the VLAN is an error worth naming.
-      Network winner = find(name);
-      if (winner != null) {
-        return winner;
+      if (find(name) != null) {
+        return null;
       }
       throw BackendException.failed("VLAN " + vlan + " on physical network '"
           + s.settings().physicalNetwork() + "' could not get a network: " + e.getMessage()
