@@ -45,8 +45,21 @@ public final class DeploymentOptions {
           AttributeSpec.string("Inbound Ports", "",
               "Ports open to the sandbox, e.g. 22; 80-81:tcp; 53:udp.")));
 
+  public static final DeploymentOption OPENSTACK_INSTANCE = new DeploymentOption(
+      "OpenStack Instance", "OpenStack",
+      "A Nova server booted on the provider's management network.",
+      StandardAttributes.with(
+          AttributeSpec.string("Image", "", "The Glance image to boot: its name or id."),
+          AttributeSpec.string("Flavor", "",
+              "The Nova flavor (name or id); empty uses the provider's default."),
+          AttributeSpec.string("Availability Zone", "",
+              "The availability zone to boot in (empty: Nova chooses)."),
+          AttributeSpec.string("User Data", "", "User data passed to the server."),
+          AttributeSpec.bool("Floating IP", false,
+              "Give the server a floating IP from the provider's external network.")));
+
   private static final List<DeploymentOption> ALL =
-      List.of(KVM_FROM_TEMPLATE, KVM_FROM_KERNEL, AWS_EC2_INSTANCE);
+      List.of(KVM_FROM_TEMPLATE, KVM_FROM_KERNEL, AWS_EC2_INSTANCE, OPENSTACK_INSTANCE);
 
   private DeploymentOptions() {}
 

@@ -37,7 +37,8 @@ public final class ProviderModel {
   public static final AttributeSpec STORAGE_POOL = AttributeSpec.string("Storage Pool",
       "default", "The libvirt storage pool holding templates and VM disks.");
   public static final AttributeSpec MANAGEMENT_NETWORK = AttributeSpec.string(
-      "Management Network", "", "The libvirt network of each VM's management NIC (empty: none).");
+      "Management Network", "", "The network of each VM's management NIC: a libvirt network"
+          + " (KVM; empty: none) or a Neutron network name or id (OpenStack; required).");
   public static final AttributeSpec VIRTUALIZATION = AttributeSpec.choice("Virtualization",
       "Auto", "How KVM guests run: KVM (hardware virtualization), TCG (qemu's software"
           + " emulation: slower, runs anywhere; for hosts whose /dev/kvm does not work for guests)"
@@ -68,11 +69,31 @@ public final class ProviderModel {
       "PEM of the CA that signed the host's TLS certificate; empty: plaintext (loopback or a"
           + " trusted network only).");
 
+  public static final AttributeSpec KEYSTONE_URL = AttributeSpec.string("Keystone URL", "",
+      "OpenStack's identity endpoint (Keystone v3), e.g. http://controller:5000/v3.");
+  public static final AttributeSpec OPENSTACK_DOMAIN = AttributeSpec.string("OpenStack Domain",
+      "Default", "The Keystone domain of the OpenStack user and project.");
+  public static final AttributeSpec OPENSTACK_PROJECT = AttributeSpec.string("OpenStack Project",
+      "", "The OpenStack project (tenant) the sandboxes live in.");
+  public static final AttributeSpec OPENSTACK_USER = AttributeSpec.string("OpenStack User", "",
+      "The OpenStack user; creating provider VLAN networks needs the admin role.");
+  public static final AttributeSpec OPENSTACK_PASSWORD = AttributeSpec.password(
+      "OpenStack Password", "The OpenStack user's password.");
+  public static final AttributeSpec PHYSICAL_NETWORK = AttributeSpec.string("Physical Network",
+      "physnet1", "The Neutron physical network of the sandboxes' provider VLAN networks (L2).");
+  public static final AttributeSpec VLAN_RANGE = AttributeSpec.string("VLAN Range", "",
+      "The VLAN ids sandboxes may use on the physical network, e.g. 1000-2999 (empty: any).");
+  public static final AttributeSpec EXTERNAL_NETWORK = AttributeSpec.string("External Network",
+      "", "The Neutron external network of floating IPs and sandbox routers (empty: none).");
+  public static final AttributeSpec FLAVOR = AttributeSpec.string("Flavor", "",
+      "The Nova flavor of apps whose deployment path sets none.");
+
   private static final List<AttributeSpec> ALL = List.of(CLOUD_TYPE, NETWORKING_TYPE, REGION,
       NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, TUNNEL_ENDPOINTS,
       STORAGE_POOL, MANAGEMENT_NETWORK, VIRTUALIZATION, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD,
-      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT, SANDBOX_HOST,
-      SANDBOX_HOST_TOKEN, SANDBOX_HOST_CA);
+      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT, KEYSTONE_URL,
+      OPENSTACK_DOMAIN, OPENSTACK_PROJECT, OPENSTACK_USER, OPENSTACK_PASSWORD, PHYSICAL_NETWORK,
+      VLAN_RANGE, EXTERNAL_NETWORK, FLAVOR, SANDBOX_HOST, SANDBOX_HOST_TOKEN, SANDBOX_HOST_CA);
   private static final Map<String, AttributeSpec> BY_NAME = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(AttributeSpec::name, a -> a));
 

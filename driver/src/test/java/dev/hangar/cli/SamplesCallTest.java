@@ -36,6 +36,9 @@ class SamplesCallTest {
   static final String NO_INSTANCE = "instance i-0123456789abcdef0 of app 'app' no longer exists";
   static Ec2Peer ec2;
   static final String GONE = "no longer exists on any hypervisor of this provider";
+  /** The OpenStack samples, pointed at a closed loopback port. */
+  static final String NO_KEYSTONE_URL = "http://127.0.0.1:9/v3";
+  static final String NO_KEYSTONE = "cannot reach Keystone at " + NO_KEYSTONE_URL;
 
   /** A row of samples/README.md's table and what {@code hangar call} answers to it. */
   record Sample(String command, String context, String request, String error) {
@@ -73,7 +76,14 @@ class SamplesCallTest {
       new Sample("CleanupSandboxInfra", "contexts/aws-provider.json",
           "requests/cleanup-sandbox-infra.json", null),
       new Sample("SetAppSecurityGroups", "contexts/aws-provider.json",
-          "requests/set-app-security-groups.json", NO_INSTANCE));
+          "requests/set-app-security-groups.json", NO_INSTANCE),
+      new Sample("get_inventory", "contexts/openstack-autoload.json", null, NO_KEYSTONE),
+      new Sample("Deploy", "contexts/openstack-provider.json",
+          "requests/deploy-openstack-web.json", NO_KEYSTONE),
+      new Sample("Deploy", "contexts/openstack-provider.json",
+          "requests/deploy-openstack-db.json", NO_KEYSTONE),
+      new Sample("PowerOn", "contexts/openstack-remote-web.json", null, NO_KEYSTONE),
+      new Sample("PowerOff", "contexts/openstack-remote-db.json", null, NO_KEYSTONE));
 
   @BeforeAll
   static void startEc2Peer() {
@@ -94,7 +104,7 @@ class SamplesCallTest {
   void eachSampleAnswersAsTheInstalledBackendsCan(Sample sample) throws Exception {
     List<String> args = new ArrayList<>(List.of("call", sample.command(), "--context",
         path(sample.context()), "--set", "ovsdbRemote=" + NO_OVSDB, "--set",
-        "awsEndpoint=" + ec2.endpoint()));
+        "awsEndpoint=" + ec2.endpoint(), "--set", "keystoneUrl=" + NO_KEYSTONE_URL));
     if (sample.request() != null) {
       args.addAll(List.of("--request", path(sample.request())));
     }

@@ -19,16 +19,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BackendRegistryTest {
-  /** Found by ServiceLoader; needs a public no-arg constructor. */
+  /** Found by ServiceLoader; needs a public no-arg constructor. Its Cloud Type is no real one,
+   * so that it never meets an installed backend's. */
   public static final class ListedProvider implements BackendProvider {
     @Override
     public String cloudType() {
-      return "OpenStack";
+      return "Listed";
     }
 
     @Override
     public Set<String> deploymentPaths() {
-      return Set.of("OpenStack Instance");
+      return Set.of("Listed Instance");
     }
 
     @Override
@@ -46,17 +47,19 @@ class BackendRegistryTest {
     try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
         getClass().getClassLoader())) {
       BackendRegistry r = BackendRegistry.loadInstalled(loader);
-      assertThat(r.forCloudType("OpenStack")).get().isInstanceOf(ListedProvider.class);
+      assertThat(r.forCloudType("Listed")).get().isInstanceOf(ListedProvider.class);
       // The test class path's own listing is seen through the parent loader.
       assertThat(r.forCloudType("AWS")).get().isInstanceOf(AwsBackendProvider.class);
     }
   }
 
   @Test
-  void theProductionClasspathInstallsTheKvmAndAwsBackends() {
+  void theProductionClasspathInstallsTheKvmAwsAndOpenStackBackends() {
     try (BackendRegistry r = BackendRegistry.loadInstalled()) {
       assertThat(r.providers()).extracting(BackendProvider::cloudType)
-          .containsExactly("AWS", "KVM");
+          .containsExactly("AWS", "KVM", "OpenStack");
+      assertThat(r.forCloudType("OpenStack")).get().extracting(BackendProvider::deploymentPaths)
+          .isEqualTo(Set.of("OpenStack Instance"));
       assertThat(r.forCloudType("AWS")).get().extracting(BackendProvider::deploymentPaths)
           .isEqualTo(Set.of("AWS EC2 Instance"));
       assertThat(r.forCloudType("KVM")).get().extracting(BackendProvider::deploymentPaths)

@@ -67,7 +67,8 @@ class PackTest {
 
     Map<String, byte[]> deployments = PackFiles.entries(zip.get("Deployments.zip"));
     assertThat(deployments.keySet()).containsExactly("kvm-vm-from-template.yaml",
-        "kvm-vm-from-kernel.yaml", "aws-ec2-instance.yaml", "shell-icon.png");
+        "kvm-vm-from-kernel.yaml", "aws-ec2-instance.yaml", "openstack-instance.yaml",
+        "shell-icon.png");
     assertThat(deployments).hasSize(DeploymentOptions.all().size() + 1);
   }
 

@@ -1,0 +1,33 @@
+package dev.hangar.driver.openstack;
+
+import dev.hangar.datamodel.context.AutoLoadDetails;
+import dev.hangar.driver.spi.Backend;
+import dev.hangar.driver.spi.ComputeService;
+import dev.hangar.driver.spi.L2Fabric;
+import java.util.Optional;
+
+/** The OpenStack cloud for one command: its login, dropped with the command. */
+final class OpenStackBackend implements Backend {
+  private final OsSession session;
+  private final OpenStackCompute compute;
+
+  OpenStackBackend(OsSession session) {
+    this.session = session;
+    this.compute = new OpenStackCompute(session);
+  }
+
+  @Override
+  public AutoLoadDetails validate() {
+    return new OpenStackInventory(session).validate();
+  }
+
+  @Override
+  public ComputeService compute() {
+    return compute;
+  }
+
+  @Override
+  public Optional<L2Fabric> l2Fabric() {
+    return Optional.of(new OpenStackL2Fabric(session));
+  }
+}
