@@ -101,7 +101,8 @@ class ServeProcessTest {
     });
     String first = line.get(60, TimeUnit.SECONDS);
     Matcher m = Pattern.compile("^serving on 127\\.0\\.0\\.1:(\\d+) \\(plaintext\\), backends:"
-        + " AWS, KVM, up to 64 commands at once and 256 waiting$").matcher(String.valueOf(first));
+        + " AWS, KVM, OpenStack, up to 64 commands at once and 256 waiting$")
+        .matcher(String.valueOf(first));
     assertThat(m.matches()).as(first).isTrue();
     return new HostPort("127.0.0.1", Integer.parseInt(m.group(1)));
   }

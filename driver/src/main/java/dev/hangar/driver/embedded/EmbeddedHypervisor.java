@@ -12,7 +12,7 @@ import org.libvirt.StoragePool;
 /**
  * libvirt's in-process {@code test:///default} hypervisor, held open for as long as this object
  * lives: the test driver keeps one shared state per process while any connection is open, so the
- * driver's own connections see what is made here (and everything vanishes at {@link #close()}).
+ * driver's own connections see what is made here.
  */
 public final class EmbeddedHypervisor implements AutoCloseable {
   /** The hypervisor URI. */
@@ -27,9 +27,12 @@ public final class EmbeddedHypervisor implements AutoCloseable {
   private static final String POOL_PATH = "/var/lib/libvirt/images";
 
   private final Connect connect;
+  /** The pool {@link #open()} made, removed with its volumes at {@link #close()}; else null. */
+  private final StoragePool madePool;
 
-  private EmbeddedHypervisor(Connect connect) {
+  private EmbeddedHypervisor(Connect connect, StoragePool madePool) {
     this.connect = connect;
+    this.madePool = madePool;
   }
 
   /** Opens {@code test:///default} and makes its pool {@link #POOL} where it has none. */
@@ -37,14 +40,13 @@ public final class EmbeddedHypervisor implements AutoCloseable {
     LibvirtProbe.silenceLibvirtStderr();
     Connect connect = new Connect(URI);
     try {
-      if (!List.of(connect.listStoragePools()).contains(POOL)) {
-        connect.storagePoolCreateXML(poolXml(), 0).free();
-      }
+      StoragePool made = List.of(connect.listStoragePools()).contains(POOL) ? null
+          : connect.storagePoolCreateXML(poolXml(), 0);
+      return new EmbeddedHypervisor(connect, made);
     } catch (LibvirtException | RuntimeException e) {
       connect.close();
       throw e;
     }
-    return new EmbeddedHypervisor(connect);
   }
 
   private static String poolXml() {
@@ -105,8 +107,19 @@ public final class EmbeddedHypervisor implements AutoCloseable {
     w.writeEndElement();
   }
 
+  /**
+   * Closes the connection. The pool it made goes first: the test driver's state outlives this
+   * object while any other connection of the process is open.
+   */
   @Override
   public void close() throws LibvirtException {
-    connect.close();
+    try {
+      if (madePool != null) {
+        madePool.destroy(); // transient: destroying it undefines it, volumes and all
+        madePool.free();
+      }
+    } finally {
+      connect.close();
+    }
   }
 }

@@ -17,12 +17,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.libvirt.Connect;
 
 /**
  * A KVM provider whose attributes are all at their defaults but the OVSDB remote (the embedded
  * default's ovsdb-server has no system socket) passes get_inventory on the embedded default and
- * deploys the template sample there (and deletes it, leaving the shared test:///default as it
- * was).
+ * deploys the template sample there (and deletes it, and the embedded default's close removes
+ * its pool, leaving the shared test:///default as it was).
  */
 class EmbeddedDefaultTest {
   private static final WireCodec CODEC = WireCodec.standard();
@@ -52,6 +53,13 @@ class EmbeddedDefaultTest {
       driver.deleteInstance(Contexts.remote(attributes, r.path("vmName").asText(),
           r.path("vmUuid").asText(), "Public IP"));
       assertThat(ovsdb.vsctlNames("list-ports", "br-int")).isEmpty();
+    }
+    // The pool it made went with it, although the driver's connections may still be open.
+    Connect c = new Connect(EmbeddedHypervisor.URI);
+    try {
+      assertThat(c.listStoragePools()).doesNotContain(EmbeddedHypervisor.POOL);
+    } finally {
+      c.close();
     }
   }
 }
