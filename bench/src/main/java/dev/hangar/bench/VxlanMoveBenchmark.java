@@ -11,19 +11,15 @@ import dev.hangar.driver.embedded.LocalProcesses;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.kvm.KvmInspection;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
-import dev.hangar.driver.ovsdb.BridgeState;
-import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.ovsdb.OvsdbConnector;
 import dev.hangar.driver.ovsdb.OvsdbConnectors;
-import dev.hangar.driver.ovsdb.OvsdbEndpoint;
 import dev.hangar.driver.ovsdb.OvsdbSession;
-import dev.hangar.driver.ovsdb.PortChanges;
 import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.testing.ApplyHookConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +119,8 @@ public class VxlanMoveBenchmark {
     public void trial() throws Exception {
       LibvirtProbe.silenceLibvirtStderr();
       backends = BackendRegistry.empty().register(KvmInspection.providerWith(
-          () -> new Counting(OvsdbConnectors.standard(), writes)));
+          () -> new ApplyHookConnector(OvsdbConnectors.standard(),
+              session -> writes.incrementAndGet())));
       driver = new CloudProviderDriver(backends, c -> RecordingOrchestratorApi.silent());
       nodeDir = Files.createTempDirectory("hangar-bench-vxlan-");
       List<String> uris = new ArrayList<>();
@@ -240,56 +237,6 @@ public class VxlanMoveBenchmark {
       backends.close();
       dbs.forEach(PrivateOvsdbServer::close);
       LocalProcesses.deleteTree(nodeDir);
-    }
-  }
-
-  /** Counts write transactions (apply) over every session of a connector. */
-  private record Counting(OvsdbConnector real, AtomicInteger writes) implements OvsdbConnector {
-    @Override
-    public OvsdbSession open(OvsdbEndpoint endpoint, Duration timeout) {
-      OvsdbSession s = real.open(endpoint, timeout);
-      return new OvsdbSession() {
-        @Override
-        public String describe() {
-          return s.describe();
-        }
-
-        @Override
-        public boolean bridgeExists(String bridge) {
-          return s.bridgeExists(bridge);
-        }
-
-        @Override
-        public Map<String, OvsPort> ports(String bridge) {
-          return s.ports(bridge);
-        }
-
-        @Override
-        public BridgeState bridge(String bridge) {
-          return s.bridge(bridge);
-        }
-
-        @Override
-        public Map<String, OvsPort> ports(String bridge, Collection<String> names) {
-          return s.ports(bridge, names);
-        }
-
-        @Override
-        public void apply(String bridge, PortChanges changes) {
-          writes.incrementAndGet();
-          s.apply(bridge, changes);
-        }
-
-        @Override
-        public void close() {
-          s.close();
-        }
-      };
-    }
-
-    @Override
-    public void close() {
-      real.close();
     }
   }
 }

@@ -7,16 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
-import dev.hangar.driver.ovsdb.OvsPort;
-import dev.hangar.driver.ovsdb.OvsdbConnector;
-import dev.hangar.driver.ovsdb.OvsdbEndpoint;
-import dev.hangar.driver.ovsdb.OvsdbSession;
-import dev.hangar.driver.ovsdb.PortChanges;
+import dev.hangar.testing.ApplyHookConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +36,7 @@ class KvmConnectivityFaultsTest {
   @Test
   void aServerKilledBeforeTheTransactionLandsLeavesTheHostAsItWas() throws Exception {
     AtomicReference<Runnable> beforeApply = new AtomicReference<>(() -> { });
-    bed = new KvmTestbed(c -> new Interposed(c, beforeApply));
+    bed = new KvmTestbed(c -> new ApplyHookConnector(c, session -> beforeApply.get().run()));
     JsonNode web = deploy("act-web", "web");
     JsonNode db = deploy("act-db", "db");
     String before = bed.ovsdb.vsctl("--columns=name,tag,trunks,vlan_mode", "list", "port");
@@ -98,56 +91,5 @@ class KvmConnectivityFaultsTest {
     assertThat(r.get(0).path("success").asBoolean()).as(r.toString()).isTrue();
     assertThat(r.get(1).path("success").asBoolean()).isFalse();
     assertThat(r.get(1).path("errorMessage").asText()).contains(uri2).contains("OVSDB");
-  }
-
-  /** Runs a hook before each transaction reaches the real session. */
-  private record Interposed(OvsdbConnector real, AtomicReference<Runnable> beforeApply)
-      implements OvsdbConnector {
-    @Override
-    public OvsdbSession open(OvsdbEndpoint endpoint, Duration timeout) {
-      OvsdbSession s = real.open(endpoint, timeout);
-      return new OvsdbSession() {
-        @Override
-        public String describe() {
-          return s.describe();
-        }
-
-        @Override
-        public boolean bridgeExists(String bridge) {
-          return s.bridgeExists(bridge);
-        }
-
-        @Override
-        public Map<String, OvsPort> ports(String bridge) {
-          return s.ports(bridge);
-        }
-
-        @Override
-        public dev.hangar.driver.ovsdb.BridgeState bridge(String bridge) {
-          return s.bridge(bridge);
-        }
-
-        @Override
-        public Map<String, OvsPort> ports(String bridge, Collection<String> names) {
-          return s.ports(bridge, names);
-        }
-
-        @Override
-        public void apply(String bridge, PortChanges changes) {
-          beforeApply.get().run();
-          s.apply(bridge, changes);
-        }
-
-        @Override
-        public void close() {
-          s.close();
-        }
-      };
-    }
-
-    @Override
-    public void close() {
-      real.close();
-    }
   }
 }

@@ -8,16 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.ovsdb.BridgeState;
-import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.ovsdb.OvsdbConnector;
 import dev.hangar.driver.ovsdb.OvsdbEndpoint;
 import dev.hangar.driver.ovsdb.OvsdbSession;
-import dev.hangar.driver.ovsdb.PortChanges;
+import dev.hangar.testing.ApplyHookConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +41,8 @@ class VxlanConnectivityTest {
 
   @BeforeEach
   void start() throws Exception {
-    bed = new KvmTestbed(c -> new Counting(c, writes));
+    bed = new KvmTestbed(c -> new ApplyHookConnector(c, session -> writes.computeIfAbsent(
+        session.describe(), k -> new AtomicInteger()).incrementAndGet()));
     uris.add(bed.uri);
     ovsdbs.add(bed.ovsdb);
     for (int n = 2; n <= 3; n++) {
@@ -322,56 +321,5 @@ class VxlanConnectivityTest {
     bed.attributes.put(P + "VLAN Type", "GRE");
     assertThat(apply(bed, setVlan("s1", a1, "5000", "Access")).get(0).path("errorMessage")
         .asText()).isEqualTo("attribute 'VLAN Type' is 'GRE'; use VLAN or VXLAN");
-  }
-
-  /** Counts the write transactions per OVSDB server. */
-  private record Counting(OvsdbConnector real, Map<String, AtomicInteger> writes)
-      implements OvsdbConnector {
-    @Override
-    public OvsdbSession open(OvsdbEndpoint endpoint, Duration timeout) {
-      OvsdbSession s = real.open(endpoint, timeout);
-      return new OvsdbSession() {
-        @Override
-        public String describe() {
-          return s.describe();
-        }
-
-        @Override
-        public boolean bridgeExists(String bridge) {
-          return s.bridgeExists(bridge);
-        }
-
-        @Override
-        public Map<String, OvsPort> ports(String bridge) {
-          return s.ports(bridge);
-        }
-
-        @Override
-        public BridgeState bridge(String bridge) {
-          return s.bridge(bridge);
-        }
-
-        @Override
-        public Map<String, OvsPort> ports(String bridge, Collection<String> names) {
-          return s.ports(bridge, names);
-        }
-
-        @Override
-        public void apply(String bridge, PortChanges changes) {
-          writes.computeIfAbsent(s.describe(), k -> new AtomicInteger()).incrementAndGet();
-          s.apply(bridge, changes);
-        }
-
-        @Override
-        public void close() {
-          s.close();
-        }
-      };
-    }
-
-    @Override
-    public void close() {
-      real.close();
-    }
   }
 }
