@@ -121,7 +121,7 @@ class HangarCloudProviderDriver(ResourceDriverInterface):
             host = self._hosts.get(key)
         if host is None:
             try:
-                token = api.DecryptPassword(encrypted).Value
+                token = api.DecryptPassword(encryptedString=encrypted).Value
             except Exception as e:
                 raise bridge.HangarHostError(
                     'cannot decrypt the provider\'s "%s" through the CloudShell API (%s)'

@@ -295,26 +295,37 @@ def _transport_failure(details):
 
 
 def answer_callback(callback, api):
-    """Runs one host callback through the platform's API session; its CallbackResult."""
+    """Runs one host callback through the platform's API session; its CallbackResult.
+
+    Arguments go by keyword, with the names of cloudshell-automation-api's CloudShellAPISession
+    (as its users call them), so a renamed parameter fails loudly instead of shifting values.
+    """
     kind = callback.WhichOneof('call')
     result = pb.CallbackResult(id=callback.id)
     try:
         if kind == 'update_resource_address':
             c = callback.update_resource_address
-            api.UpdateResourceAddress(c.resource_name, c.address)
+            api.UpdateResourceAddress(resourceFullPath=c.resource_name,
+                                      resourceAddress=c.address)
         elif kind == 'set_attribute_value':
             c = callback.set_attribute_value
-            api.SetAttributeValue(c.resource_full_name, c.attribute_name, c.attribute_value)
+            api.SetAttributeValue(resourceFullPath=c.resource_full_name,
+                                  attributeName=c.attribute_name,
+                                  attributeValue=c.attribute_value)
         elif kind == 'write_message_to_reservation_output':
             c = callback.write_message_to_reservation_output
-            api.WriteMessageToReservationOutput(c.reservation_id, c.message)
+            api.WriteMessageToReservationOutput(reservationId=c.reservation_id,
+                                               message=c.message)
         elif kind == 'decrypt_password':
-            value = api.DecryptPassword(callback.decrypt_password.encrypted).Value
+            value = api.DecryptPassword(
+                encryptedString=callback.decrypt_password.encrypted).Value
             result.decrypted.value = _s(value)
             return result
         elif kind == 'set_resource_live_status':
             c = callback.set_resource_live_status
-            api.SetResourceLiveStatus(c.resource_name, c.live_status_name, c.additional_info)
+            api.SetResourceLiveStatus(resourceFullName=c.resource_name,
+                                      liveStatusName=c.live_status_name,
+                                      additionalInfo=c.additional_info)
         else:
             result.error.message = 'this driver does not know the callback %r' % kind
             return result

@@ -29,7 +29,8 @@ public final class ProviderModel {
   public static final AttributeSpec OVSDB_REMOTE = AttributeSpec.string("OVSDB Remote", "",
       "How to reach each host's OVSDB: tcp:HOST:PORT or unix:/path/db.sock (over SSH for remote"
           + " hosts); one value for all hosts or one per hypervisor, comma-separated (empty:"
-          + " unix:/var/run/openvswitch/db.sock).");
+          + " unix:/var/run/openvswitch/db.sock, or for libvirt's in-process test:///default"
+          + " the private ovsdb-server of Hangar's embedded default).");
   public static final AttributeSpec TUNNEL_ENDPOINTS = AttributeSpec.string("Tunnel Endpoints",
       "", "With VLAN Type VXLAN (KVM): each hypervisor's VXLAN tunnel endpoint, the IP address"
           + " its peers send VXLAN to, one per hypervisor in the order of Hypervisors,"

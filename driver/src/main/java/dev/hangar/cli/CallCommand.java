@@ -7,6 +7,7 @@ import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.Command;
 import dev.hangar.driver.CommandDispatcher;
 import dev.hangar.driver.HangarException;
+import dev.hangar.driver.embedded.EmbeddedDefault;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.host.CallbackServer;
@@ -88,7 +89,10 @@ final class CallCommand implements Callable<Integer> {
     if (host.remote()) {
       return onHost(command, contextJson, requestJson, api, out, err);
     }
-    try (BackendRegistry backends = BackendRegistry.loadInstalled()) {
+    // A provider on libvirt's in-process test:///default gets the embedded default of this
+    // process (its pool, template and a private ovsdb-server), started only when one is named.
+    try (EmbeddedDefault embedded = EmbeddedDefault.onFirstUse(err::println);
+        BackendRegistry backends = embedded.registry()) {
       CommandDispatcher dispatcher = new CommandDispatcher(
           new CloudProviderDriver(backends, c -> api));
       String response = dispatcher.dispatch(command, contextJson, requestJson,

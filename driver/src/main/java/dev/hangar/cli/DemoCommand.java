@@ -2,7 +2,7 @@ package dev.hangar.cli;
 
 import dev.hangar.driver.embedded.EmbeddedHypervisor;
 import dev.hangar.driver.embedded.LibvirtProbe;
-import dev.hangar.driver.embedded.PrivateOvsdbServer;
+import dev.hangar.driver.embedded.EmbeddedDefault;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.host.BearerToken;
 import dev.hangar.host.ClientTls;
@@ -39,7 +39,6 @@ import picocli.CommandLine;
 final class DemoCommand implements Callable<Integer> {
   static final String HYPERVISOR = EmbeddedHypervisor.URI;
   /** An empty qcow2 volume in the test driver's pool, standing in for a template image. */
-  static final String TEMPLATE = "debian-12-template.qcow2";
   private static final HostPort LOOPBACK_ANY_PORT = new HostPort("127.0.0.1", 0);
 
   @CommandLine.Spec
@@ -71,20 +70,18 @@ final class DemoCommand implements Callable<Integer> {
         libvirt.driverType(), libvirt.libvirtVersion(), libvirt.runningDomains());
     long pid;
     boolean passed;
-    try (EmbeddedHypervisor hypervisor = EmbeddedHypervisor.open();
-        PrivateOvsdbServer ovsdb = PrivateOvsdbServer.start("br-int")) {
-      hypervisor.ensureTemplates(List.of(TEMPLATE));
-      pid = ovsdb.pid();
-      out.printf("ovsdb-server  pid %d, %s and %s, bridge br-int%n", ovsdb.pid(),
-          ovsdb.unixRemote(), ovsdb.tcpRemote());
+    try (EmbeddedDefault embedded = EmbeddedDefault.start()) {
+      pid = embedded.ovsdbPid();
+      out.printf("ovsdb-server  pid %d, %s, bridge %s%n", pid, embedded.ovsdbRemote(),
+          EmbeddedDefault.BRIDGE);
       out.flush();
       Map<String, String> vars = Map.of("hypervisors", HYPERVISOR,
-          "ovsdbRemote", ovsdb.tcpRemote(), "ovsBridge", "br-int",
-          "storagePool", EmbeddedHypervisor.POOL, "template", TEMPLATE);
+          "ovsdbRemote", embedded.ovsdbRemote(), "ovsBridge", EmbeddedDefault.BRIDGE,
+          "storagePool", EmbeddedHypervisor.POOL, "template", EmbeddedDefault.TEMPLATE);
       PrintStream sandboxOutput = new PrintWriterStream(err).stream();
       BearerToken token = new BearerToken(generatedToken());
       HostPort address;
-      try (BackendRegistry backends = BackendRegistry.loadInstalled();
+      try (BackendRegistry backends = embedded.registry();
           SandboxHost host = SandboxHost.start(HostConfig.of(LOOPBACK_ANY_PORT, token), backends);
           HostClient client = HostClient.connect(host.address(), token, ClientTls.PLAINTEXT)) {
         address = host.address();

@@ -1,5 +1,6 @@
 package dev.hangar.cli;
 
+import dev.hangar.driver.embedded.EmbeddedDefault;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.host.HostClient;
 import dev.hangar.replay.HostTransport;
@@ -78,7 +79,8 @@ final class ReplayCommand implements Callable<Integer> {
               host.callbackAddress(), s.passwords(), sandboxOutput, host.deadline()), out);
         }
       } else {
-        try (BackendRegistry backends = BackendRegistry.loadInstalled()) {
+        try (EmbeddedDefault embedded = EmbeddedDefault.onFirstUse(err::println);
+            BackendRegistry backends = embedded.registry()) {
           reports = replay(loaded, variables,
               s -> new InProcessTransport(backends, s.passwords(), sandboxOutput), out);
         }

@@ -1,7 +1,7 @@
 package dev.hangar.cli;
 
 import dev.hangar.driver.embedded.EmbeddedHypervisor;
-import dev.hangar.driver.embedded.PrivateOvsdbServer;
+import dev.hangar.driver.embedded.EmbeddedDefault;
 import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.host.BearerToken;
@@ -15,8 +15,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -83,45 +81,32 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (!embedded) {
-      return serve(out, err, null, () -> { });
+      return serve(out, err, null, BackendRegistry.loadInstalled(), () -> { });
     }
-    EmbeddedHypervisor hypervisor = EmbeddedHypervisor.open();
-    PrivateOvsdbServer ovsdb;
-    try {
-      hypervisor.ensureTemplates(List.of(DemoCommand.TEMPLATE));
-      ovsdb = PrivateOvsdbServer.start("br-int");
-    } catch (Exception e) {
-      hypervisor.close();
-      throw e;
-    }
+    EmbeddedDefault parts = EmbeddedDefault.start();
     // Stopped by the shutdown hook after the host, since SIGTERM ends the JVM from there.
-    AtomicBoolean closed = new AtomicBoolean();
-    AutoCloseable parts = () -> {
-      if (closed.compareAndSet(false, true)) {
-        ovsdb.close();
-        hypervisor.close();
-      }
-    };
     try {
       return serve(out, err, String.format("embedded: hypervisors=%s ovsdbRemote=%s"
-          + " ovsBridge=br-int storagePool=%s template=%s (ovsdb-server pid %d; all stop with"
-          + " the host)", EmbeddedHypervisor.URI, ovsdb.tcpRemote(), EmbeddedHypervisor.POOL,
-          DemoCommand.TEMPLATE, ovsdb.pid()), parts);
+          + " ovsBridge=%s storagePool=%s template=%s (ovsdb-server pid %d; all stop with"
+          + " the host; a provider on %s with an empty OVSDB Remote uses this one)",
+          EmbeddedHypervisor.URI, parts.ovsdbRemote(), EmbeddedDefault.BRIDGE,
+          EmbeddedHypervisor.POOL, EmbeddedDefault.TEMPLATE, parts.ovsdbPid(),
+          EmbeddedHypervisor.URI), parts.registry(), parts);
     } finally {
       parts.close();
     }
   }
 
   private Integer serve(PrintWriter out, PrintWriter err, String embeddedLine,
-      AutoCloseable embeddedParts) throws Exception {
+      BackendRegistry backends, AutoCloseable embeddedParts) throws Exception {
     HostConfig config;
     try {
       config = config();
     } catch (IllegalArgumentException | IOException e) {
+      backends.close();
       err.println("hangar serve: " + e.getMessage());
       return Main.USAGE;
     }
-    BackendRegistry backends = BackendRegistry.loadInstalled();
     SandboxHost host;
     try {
       host = SandboxHost.start(config, backends);

@@ -45,8 +45,9 @@ class CliTest {
     assertThat(unresolved.err()).contains("placeholders without a value: [${name}]");
     CliRunner set = CliRunner.run("call", "get_inventory", "--context", ctx.toString(), "--set",
         "name=prov-x");
-    assertThat(set.code()).isEqualTo(Main.RAISED);
-    assertThat(set.err()).contains("get_inventory failed: ").doesNotContain("placeholder");
+    // Every attribute at its default: KVM on the embedded default, which validates.
+    assertThat(set.code()).as(set.err()).isEqualTo(Main.OK);
+    assertThat(set.err()).doesNotContain("placeholder");
   }
 
   @Test
@@ -58,6 +59,33 @@ class CliTest {
     assertThat(r.code()).isEqualTo(Main.RAISED);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).contains("Deploy failed: expected {\"driverRequest\"");
+  }
+
+  /**
+   * The README's in-process example: the KVM samples at their defaults run on the embedded default
+   * of the call's own process, whose private ovsdb-server is gone when the call returns.
+   */
+  @Test
+  void kvmSamplesAtTheirDefaultsWorkInProcessAndLeaveNoOvsdbServer() throws Exception {
+    CliRunner inventory = CliRunner.run("call", "get_inventory", "--context",
+        path("contexts/kvm-autoload.json"));
+    assertThat(inventory.code()).as(inventory.err()).isEqualTo(Main.OK);
+    assertThat(inventory.out()).contains("\"resources\":[]");
+    CliRunner deploy = CliRunner.run("call", "Deploy", "--context",
+        path("contexts/kvm-provider.json"), "--request", path("requests/deploy-kvm-template.json"));
+    assertThat(deploy.code()).as(deploy.err()).isEqualTo(Main.OK);
+    assertThat(deploy.out()).contains("\"success\":true")
+        .contains("\"vmUuid\":\"09d9f213-e74c-3bc7-8bd0-2f345c9eec68\"")
+        .doesNotContain("\"success\":false");
+    java.util.regex.Matcher pid = java.util.regex.Pattern
+        .compile("private ovsdb-server \\(pid (\\d+)").matcher(deploy.err());
+    assertThat(pid.find()).as(deploy.err()).isTrue();
+    assertThat(ProcessHandle.of(Long.parseLong(pid.group(1))).filter(ProcessHandle::isAlive))
+        .as("the call's ovsdb-server after the call").isEmpty();
+    CliRunner aws = CliRunner.run("call", "get_inventory", "--context",
+        path("contexts/aws-autoload.json"), "--set", "awsEndpoint=http://127.0.0.1:9");
+    assertThat(aws.err()).as("a call that names no test:///default starts nothing")
+        .doesNotContain("embedded default");
   }
 
   @Test
@@ -74,7 +102,7 @@ class CliTest {
     assertThat(r.code()).isEqualTo(Main.RAISED);
     assertThat(r.out()).contains("== L2 sandbox on KVM (15 steps)")
         .containsPattern("\\[1/15\\] get_inventory .* FAIL")
-        .contains("raised: the KVM cloud provider is not usable: attribute 'Storage Pool'")
+        .contains("raised: the KVM cloud provider is not usable: could not look up the bridge")
         .containsPattern("\\[14/15\\] DeleteInstance .* PASS")
         .containsPattern("total\\s+15\\s+\\d+\\s+\\d+");
   }

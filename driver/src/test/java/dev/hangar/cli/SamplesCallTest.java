@@ -50,10 +50,12 @@ class SamplesCallTest {
 
   static final List<Sample> SAMPLES = List.of(
       new Sample("get_inventory", "contexts/kvm-autoload.json", null,
-          "attribute 'Storage Pool': storage pool 'default' does not exist on test:///default"),
+          "could not look up the bridge on bridge br-int of test:///default: cannot reach OVSDB"
+              + " at " + NO_OVSDB),
       new Sample("get_inventory", "contexts/aws-autoload.json", null, null),
       new Sample("Deploy", "contexts/kvm-provider.json", "requests/deploy-kvm-template.json",
-          "attribute 'Storage Pool': storage pool 'default' does not exist on test:///default"),
+          "could not create the vNIC ports on bridge br-int of test:///default: cannot reach"
+              + " OVSDB at " + NO_OVSDB),
       new Sample("Deploy", "contexts/kvm-provider.json", "requests/deploy-kvm-kernel.json",
           "could not create the vNIC ports on bridge br-int of test:///default: cannot reach"
               + " OVSDB at " + NO_OVSDB),

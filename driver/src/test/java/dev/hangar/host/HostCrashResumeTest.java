@@ -1,7 +1,6 @@
 package dev.hangar.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +16,7 @@ import dev.hangar.driver.testing.GuestImage;
 import dev.hangar.driver.testing.LibvirtContents;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.testing.Contexts;
+import dev.hangar.testing.Daemons;
 import dev.hangar.testing.ProgressHold;
 import dev.hangar.testing.ProgressHookApi;
 import java.nio.file.Files;
@@ -60,8 +60,8 @@ class HostCrashResumeTest {
   @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aVmThatOutlivedItsKilledHostIsResumedByTheRetryOnAnotherHost(@TempDir Path dir)
       throws Exception {
-    assumeTrue(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed (bin/deps runtime"
+    Daemons.need(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed (bin/deps runtime"
         + " installs openvswitch-switch)");
     GuestImage image = GuestImage.build();
     ExecutorService threads = Executors.newCachedThreadPool();

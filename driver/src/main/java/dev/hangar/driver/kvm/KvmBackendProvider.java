@@ -23,6 +23,9 @@ public final class KvmBackendProvider implements BackendProvider {
   static final int CHANGES_PER_HOST = 8;
 
   private final Supplier<KvmRuntime> factory;
+  /** The embedded hypervisor's URI, or null where this process runs no embedded default. */
+  private final String embeddedUri;
+  private final Supplier<String> embeddedOvsdb;
   private KvmRuntime runtime;
   private boolean closed;
 
@@ -32,8 +35,29 @@ public final class KvmBackendProvider implements BackendProvider {
   }
 
   KvmBackendProvider(Supplier<OvsdbConnector> ovsdb, KvmTimeouts timeouts) {
+    this(ovsdb, timeouts, null, null);
+  }
+
+  private KvmBackendProvider(Supplier<OvsdbConnector> ovsdb, KvmTimeouts timeouts,
+      String embeddedUri, Supplier<String> embeddedOvsdb) {
     this.factory = () -> new KvmRuntime(new HypervisorConnections(CHANGES_PER_HOST), ovsdb.get(),
         new VmLocks(), new MemoryLedger(), timeouts);
+    this.embeddedUri = embeddedUri;
+    this.embeddedOvsdb = embeddedOvsdb;
+  }
+
+  /**
+   * The provider of a process that runs an embedded hypervisor ({@code embeddedUri}, such as
+   * libvirt's in-process {@code test:///default}), whose VMs and switch ports mean nothing outside
+   * this process. A command that names that hypervisor first asks {@code prepare}, which readies
+   * the embedded default and answers its OVSDB remote; for that hypervisor an empty 'OVSDB
+   * Remote' means that remote instead of the machine's own OVSDB. A command that never names it
+   * starts nothing.
+   */
+  public static KvmBackendProvider withEmbeddedDefault(String embeddedUri,
+      Supplier<String> prepare) {
+    return new KvmBackendProvider(OvsdbConnectors::standard, KvmTimeouts.DEFAULT,
+        java.util.Objects.requireNonNull(embeddedUri), java.util.Objects.requireNonNull(prepare));
   }
 
   @Override
@@ -54,7 +78,18 @@ public final class KvmBackendProvider implements BackendProvider {
       throw new ClientException("cloud provider '" + provider.name() + "': Cloud Type KVM"
           + " supports Networking type L2 only, not " + networking);
     }
-    return new KvmBackend(KvmSettings.from(provider, scope), runtime());
+    KvmSettings settings = KvmSettings.from(provider, scope, this::defaultOvsdb);
+    if (embeddedUri != null && settings.hypervisors().stream()
+        .anyMatch(h -> h.uri().equals(embeddedUri))) {
+      embeddedOvsdb.get(); // readies the embedded pool and template, whatever the OVSDB Remote
+    }
+    return new KvmBackend(settings, runtime());
+  }
+
+  /** The OVSDB of a hypervisor whose 'OVSDB Remote' is empty. */
+  private String defaultOvsdb(String uri) {
+    return embeddedUri != null && embeddedUri.equals(uri) ? embeddedOvsdb.get()
+        : KvmSettings.DEFAULT_OVSDB;
   }
 
   /** The shared runtime (made on first use); tests reach the same libvirt connections. */

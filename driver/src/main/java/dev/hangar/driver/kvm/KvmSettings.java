@@ -35,8 +35,12 @@ record KvmSettings(List<HypervisorTarget> hypervisors, String storagePool,
     tunnelEndpoints = List.copyOf(tunnelEndpoints);
   }
 
-  /** Reads the provider; SSH secrets are decrypted only when a remote hypervisor needs them. */
-  static KvmSettings from(ProviderResource provider, CommandScope scope) {
+  /**
+   * Reads the provider; SSH secrets are decrypted only when a remote hypervisor needs them.
+   * {@code defaultOvsdb} gives a hypervisor's OVSDB remote where 'OVSDB Remote' is empty.
+   */
+  static KvmSettings from(ProviderResource provider, CommandScope scope,
+      java.util.function.UnaryOperator<String> defaultOvsdb) {
     AttributeValues v = provider.values(List.of());
     List<String> uris = split(string(v, ProviderModel.HYPERVISORS));
     if (uris.isEmpty()) {
@@ -44,7 +48,7 @@ record KvmSettings(List<HypervisorTarget> hypervisors, String storagePool,
     }
     List<String> remotes = split(string(v, ProviderModel.OVSDB_REMOTE));
     if (remotes.isEmpty()) {
-      remotes = List.of(DEFAULT_OVSDB);
+      remotes = uris.stream().map(defaultOvsdb).toList();
     }
     if (remotes.size() != 1 && remotes.size() != uris.size()) {
       throw new ClientException("attribute 'OVSDB Remote' has " + remotes.size() + " values for "

@@ -2,7 +2,6 @@ package dev.hangar.driver.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
@@ -17,6 +16,7 @@ import dev.hangar.driver.testing.NamespacedOvs;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.driver.testing.RealLibvirtd.ExecResult;
 import dev.hangar.testing.Contexts;
+import dev.hangar.testing.Daemons;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -94,8 +94,8 @@ class KvmL2EndToEndTest {
   @Test
   @Timeout(value = 15, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void guestsReachEachOtherOnlyOnTheirVlanWithAccessTrunkAndHotPluggedVnics() throws Exception {
-    assumeTrue(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
-    assumeTrue(NamespacedOvs.unavailableReason() == null, NamespacedOvs::unavailableReason);
+    Daemons.need(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
+    Daemons.need(NamespacedOvs.unavailableReason() == null, NamespacedOvs::unavailableReason);
     long t0 = System.nanoTime();
     mark = t0;
     GuestImage image = GuestImage.build();

@@ -2,11 +2,11 @@ package dev.hangar.driver.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hangar.driver.testing.GuestImage;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.driver.testing.RealLibvirtd.ExecResult;
+import dev.hangar.testing.Daemons;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -41,7 +41,7 @@ class RealLibvirtdSmokeTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void guestWithManagementNicAndUnmanagedTapGetsALeaseAndAnswersPing() throws Exception {
-    assumeTrue(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
+    Daemons.need(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
     long t0 = System.nanoTime();
     GuestImage image = GuestImage.build();
     long imageMs = msSince(t0);

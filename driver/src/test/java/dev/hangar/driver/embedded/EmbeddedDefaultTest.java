@@ -1,7 +1,6 @@
 package dev.hangar.driver.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
@@ -11,6 +10,7 @@ import dev.hangar.driver.kvm.KvmBackendProvider;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.testing.Contexts;
+import dev.hangar.testing.Daemons;
 import dev.hangar.testing.Samples;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class EmbeddedDefaultTest {
 
   @Test
   void aProviderAtItsDefaultsWorksOnTheEmbeddedDefault() throws Exception {
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
     try (EmbeddedHypervisor hypervisor = EmbeddedHypervisor.open();
         PrivateOvsdbServer ovsdb = PrivateOvsdbServer.start("br-int");
         BackendRegistry backends = BackendRegistry.empty().register(new KvmBackendProvider())) {

@@ -2,8 +2,8 @@ package dev.hangar.driver.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hangar.testing.Daemons;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class PrivateOvsdbServerTest {
   @BeforeEach
   void needsOvs() {
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.hangar.driver.kvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
@@ -17,6 +16,7 @@ import dev.hangar.driver.testing.LibvirtContents;
 import dev.hangar.driver.testing.LibvirtdTcpLink;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.testing.Contexts;
+import dev.hangar.testing.Daemons;
 import dev.hangar.testing.ProgressHookApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,8 +89,8 @@ class KvmLibvirtPartitionTest {
 
   @BeforeAll
   static void startDaemons() throws Exception {
-    assumeTrue(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed (bin/deps runtime"
+    Daemons.need(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed (bin/deps runtime"
         + " installs openvswitch-switch)");
     image = GuestImage.build();
     libvirtd = RealLibvirtd.start(true);

@@ -3,7 +3,6 @@ package dev.hangar.driver.kvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
@@ -21,6 +20,7 @@ import dev.hangar.driver.testing.GuestImage;
 import dev.hangar.driver.testing.PrivateSshd;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.testing.Contexts;
+import dev.hangar.testing.Daemons;
 import dev.hangar.testing.LogCapture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,10 +82,10 @@ class KvmOverSshTest {
 
   @BeforeAll
   static void startHost() throws Exception {
-    assumeTrue(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
-    assumeTrue(PrivateSshd.available(), "OpenSSH server is not installed (bin/deps runtime"
+    Daemons.need(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
+    Daemons.need(PrivateSshd.available(), "OpenSSH server is not installed (bin/deps runtime"
         + " installs openssh-server)");
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed (bin/deps runtime"
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed (bin/deps runtime"
         + " installs openvswitch-switch)");
     // Not a skip: a machine with the vm packages has it once bin/deps vm ran again.
     assertThat(onPath("nc")).as("libvirt's ssh transport runs `nc -U <socket>` on the host;"

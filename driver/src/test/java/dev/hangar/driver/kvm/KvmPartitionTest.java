@@ -1,11 +1,11 @@
 package dev.hangar.driver.kvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.embedded.LocalProcesses;
+import dev.hangar.testing.Daemons;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class KvmPartitionTest {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(Partitioned.unavailableReason() == null, Partitioned::unavailableReason);
+    Daemons.need(Partitioned.unavailableReason() == null, Partitioned::unavailableReason);
     hv = Partitioned.start();
     bed = new KvmTestbed(new KvmTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(3),
         Duration.ofSeconds(60), Duration.ofMillis(100), KvmTimeouts.Sleeper.REAL));

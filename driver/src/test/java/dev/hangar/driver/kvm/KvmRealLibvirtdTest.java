@@ -3,7 +3,6 @@ package dev.hangar.driver.kvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
@@ -21,6 +20,7 @@ import dev.hangar.driver.testing.LibvirtContents;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.driver.testing.RealLibvirtd.ExecResult;
 import dev.hangar.testing.Contexts;
+import dev.hangar.testing.Daemons;
 import dev.hangar.testing.LogCapture;
 import dev.hangar.testing.ProgressHookApi;
 import java.io.IOException;
@@ -80,8 +80,8 @@ class KvmRealLibvirtdTest {
 
   @BeforeAll
   static void startDaemons() throws Exception {
-    assumeTrue(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed (bin/deps runtime"
+    Daemons.need(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed (bin/deps runtime"
         + " installs openvswitch-switch)");
     image = GuestImage.build();
     libvirtd = RealLibvirtd.start();

@@ -2,10 +2,10 @@ package dev.hangar.driver.ovsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.testing.PrivateSshd;
+import dev.hangar.testing.Daemons;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,7 +29,7 @@ class OvsdbEndpointsTest {
 
   @BeforeEach
   void start() throws IOException {
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
     server = PrivateOvsdbServer.start("br-int");
     connector = OvsdbConnectors.standard();
   }
@@ -64,7 +64,7 @@ class OvsdbEndpointsTest {
 
   @Test
   void unixSocketOnAHostThroughSshWithAKey() throws IOException {
-    assumeTrue(PrivateSshd.available(), "OpenSSH server is not installed");
+    Daemons.need(PrivateSshd.available(), "OpenSSH server is not installed");
     try (PrivateSshd sshd = PrivateSshd.start()) {
       roundTrip(new OvsdbEndpoint.SshUnix(sshd.target(), OvsdbServers.socket(server).toString()),
           "hgssh0");
@@ -73,7 +73,7 @@ class OvsdbEndpointsTest {
 
   @Test
   void unixSocketOnAHostThroughSshWithAPasswordAndAnRsaPemKey() throws IOException {
-    assumeTrue(PrivateSshd.available(), "OpenSSH server is not installed");
+    Daemons.need(PrivateSshd.available(), "OpenSSH server is not installed");
     String path = OvsdbServers.socket(server).toString();
     try (PrivateSshd sshd = PrivateSshd.start(PrivateSshd.KeyType.RSA_PEM, "s3cret-pw")) {
       roundTrip(new OvsdbEndpoint.SshUnix(sshd.passwordTarget(), path), "hgpw0");
@@ -83,7 +83,7 @@ class OvsdbEndpointsTest {
 
   @Test
   void aRefusedSshLoginIsClearAndNamesNoSecret() throws IOException {
-    assumeTrue(PrivateSshd.available(), "OpenSSH server is not installed");
+    Daemons.need(PrivateSshd.available(), "OpenSSH server is not installed");
     try (PrivateSshd sshd = PrivateSshd.start()) {
       SshTarget wrong = new SshTarget(sshd.host(), sshd.port(), sshd.user(), null, "not-it-pw");
       OvsdbEndpoint endpoint = new OvsdbEndpoint.SshUnix(wrong, "/run/x.sock");

@@ -3,10 +3,10 @@ package dev.hangar.driver.ovsdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.testing.PrivateSshd;
+import dev.hangar.testing.Daemons;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ class OvsdbFailuresTest {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
     server = PrivateOvsdbServer.start("br-int");
     connector = OvsdbConnectors.standard();
   }
@@ -60,7 +60,7 @@ class OvsdbFailuresTest {
       case "tcp" -> OvsdbServers.tcp(server);
       case "unix" -> OvsdbServers.unix(server);
       case "ssh" -> {
-        assumeTrue(PrivateSshd.available(), "OpenSSH server is not installed");
+        Daemons.need(PrivateSshd.available(), "OpenSSH server is not installed");
         sshd = PrivateSshd.start();
         yield new OvsdbEndpoint.SshUnix(sshd.target(), OvsdbServers.socket(server).toString());
       }

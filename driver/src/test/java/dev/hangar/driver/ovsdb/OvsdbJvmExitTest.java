@@ -1,11 +1,11 @@
 package dev.hangar.driver.ovsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.testing.PrivateSshd;
 import dev.hangar.testing.ChildJvm;
+import dev.hangar.testing.Daemons;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +25,8 @@ class OvsdbJvmExitTest {
 
   @Test
   void aJvmExitsSoonAfterItsConnectorIsClosed() throws Exception {
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
-    assumeTrue(PrivateSshd.available(), "OpenSSH server is not installed");
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
+    Daemons.need(PrivateSshd.available(), "OpenSSH server is not installed");
     try (PrivateOvsdbServer server = PrivateOvsdbServer.start("br-int");
         PrivateSshd sshd = PrivateSshd.start()) {
       Path out = Files.createTempFile("hangar-exit-", ".log");

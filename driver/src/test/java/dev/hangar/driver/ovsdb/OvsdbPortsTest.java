@@ -2,9 +2,9 @@ package dev.hangar.driver.ovsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
+import dev.hangar.testing.Daemons;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +33,7 @@ class OvsdbPortsTest {
 
   @BeforeAll
   static void startServer() throws Exception {
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
     server = PrivateOvsdbServer.start("br-int");
     connector = OvsdbConnectors.standard();
   }

@@ -2,10 +2,10 @@ package dev.hangar.driver.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hangar.driver.ovsdb.SshTarget;
 import dev.hangar.driver.testing.PrivateSshd;
+import dev.hangar.testing.Daemons;
 import dev.hangar.testing.LoopbackPorts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +30,7 @@ class SshSessionsTest {
 
   @BeforeEach
   void start() throws IOException {
-    assumeTrue(PrivateSshd.available(), "OpenSSH server is not installed");
+    Daemons.need(PrivateSshd.available(), "OpenSSH server is not installed");
     sshd = PrivateSshd.start();
     // Short keepalives, so that the silence test below is quick.
     sessions = new SshSessions(Duration.ofMillis(300), 2);

@@ -2,6 +2,7 @@ package dev.hangar.driver.kvm.seed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.testing.Daemons;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The independent readers the seed tests check images with: bsdtar (libarchive-tools), isoinfo
@@ -30,7 +30,7 @@ final class IsoTools {
   /** The tool's path, or a skipped test when it is not installed. */
   static String require(String tool, String debianPackage) {
     String found = find(tool);
-    Assumptions.assumeTrue(found != null,
+    Daemons.need(found != null,
         tool + " is not installed (Debian package " + debianPackage + ")");
     return found;
   }

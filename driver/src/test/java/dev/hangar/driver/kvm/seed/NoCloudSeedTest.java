@@ -5,6 +5,7 @@ import static dev.hangar.driver.kvm.seed.IsoTools.require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hangar.testing.Daemons;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +48,7 @@ class NoCloudSeedTest {
   @Test
   void pyYamlReadsBackExactlyTheStringsThatWentIn() throws Exception {
     String python = require("python3", "python3");
-    Assumptions.assumeTrue(IsoTools.run(dir, python, "-c", "import yaml").exit() == 0,
+    Daemons.need(IsoTools.run(dir, python, "-c", "import yaml").exit() == 0,
         "PyYAML is not installed (Debian package python3-yaml)");
     List<String[]> cases = List.of(new String[] {HOSTILE_ID, HOSTILE_HOST},
         new String[] {"123", "true"}, new String[] {"null", "~"}, new String[] {" x ", "- a"},

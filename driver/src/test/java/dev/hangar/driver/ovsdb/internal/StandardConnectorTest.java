@@ -3,13 +3,13 @@ package dev.hangar.driver.ovsdb.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.ovsdb.OvsdbEndpoint;
 import dev.hangar.driver.ovsdb.OvsdbException;
 import dev.hangar.driver.ovsdb.OvsdbSession;
 import dev.hangar.driver.ssh.SshSessions;
+import dev.hangar.testing.Daemons;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +23,7 @@ class StandardConnectorTest {
 
   @BeforeEach
   void start() throws IOException {
-    assumeTrue(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
     server = PrivateOvsdbServer.start("br-int");
     // Every reuse counts as idle: each open echoes first.
     connector = new StandardConnector(new SshSessions(), true, Duration.ZERO);
