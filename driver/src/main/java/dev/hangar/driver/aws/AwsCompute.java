@@ -117,13 +117,15 @@ final class AwsCompute implements ComputeService {
   }
 
   /**
-   * Releases the instance's Elastic IP, terminates it (waiting until it is gone, so its
-   * interfaces free the subnets), then deletes the app's own security groups.
+   * Releases the instance's Elastic IP (the one Deploy's additional data names, or those found
+   * by tag without it), terminates it (waiting until it is gone, so its interfaces free the
+   * subnets), then deletes the app's own security groups.
    */
   @Override
   public void delete(DeployedVm vm, CommandScope scope) {
     String id = vm.uid();
-    new ElasticIps(s).release(id);
+    new ElasticIps(s).release(id, vm.customParam(ElasticIps.ALLOCATION),
+        vm.customParam(ElasticIps.ASSOCIATION));
     // Terminating one that is gone is "not found", which terminateAndWait takes as done.
     scope.progress("terminating instance " + id);
     instances.terminateAndWait(java.util.List.of(id), scope);
