@@ -65,7 +65,8 @@ final class SandboxNetwork {
     if (r.createKeys() != null) {
       try {
         scope.checkCancelled("creating the sandbox key pair");
-        out.add(new SandboxKeys(s).create(r.createKeys().actionId(), sandbox, scope));
+        out.add(new SandboxKeys(s).create(r.createKeys().actionId(), sandbox, net.fresh(),
+            scope));
       } catch (RuntimeException e) {
         out.add(ActionResults.failure(r.createKeys().actionId(), r.createKeys().type(),
             AwsFailures.message(e, scope)));
