@@ -9,18 +9,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.context.CancellationContext;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
- * What a Deploy reads before it launches, on moto: one DescribeInstances of the sandbox finds an
- * earlier attempt of the action and, once an app is deployed, the sandbox group (read off that
- * app's interface); only the sandbox's first Deploy looks the group up. A retried action is
- * still found, in a sandbox of several apps, and launches nothing.
+ * What the commands of a sandbox read, on moto. Before it launches, a Deploy makes one
+ * DescribeInstances of the sandbox, which finds an earlier attempt of the action and, once an
+ * app is deployed, the sandbox group (read off that app's interface): only the sandbox's first
+ * Deploy looks the group up; a retried action is still found, in a sandbox of several apps, and
+ * launches nothing. GetVmDetails and SetAppSecurityGroups of several apps read their instances
+ * in one DescribeInstances; an app whose instance is gone fails alone.
  */
 class AwsDeployLookupsTest {
+  private static final String GONE = "i-0123456789abcdef0";
   private final AwsTestbed bed = AwsTestbed.onMoto();
   private final Ec2Client ec2 = MotoState.client(bed.endpoint());
 
@@ -44,7 +48,7 @@ class AwsDeployLookupsTest {
   }
 
   @Test
-  void onlyTheFirstDeployLooksUpTheSandboxGroupAndARetryIsStillFound() {
+  void deploysLookUpTheGroupOnceAndSeveralAppsAreReadInOneCall() {
     MotoState before = MotoState.read(ec2);
     JsonNode prepared = results(bed.driver.prepareSandboxInfra(bed.resource(),
         AwsTestbed.prepareRequest(), CancellationContext.NONE));
@@ -69,6 +73,41 @@ class AwsDeployLookupsTest {
     assertThat(bed.moto.requests("RunInstances")).hasSize(launches);
     assertThat(MotoState.read(ec2).ids().get("instances")).containsExactlyInAnyOrder(web, db,
         app);
+
+    // GetVmDetails of the three and a gone one: one read of all, one more for the gone one.
+    int reads = bed.moto.requests("DescribeInstances").size();
+    Map<String, String> apps = new LinkedHashMap<>();
+    apps.put("web", web);
+    apps.put("gone", GONE);
+    apps.put("db", db);
+    apps.put("app", app);
+    JsonNode details = AwsTestbed.json(bed.driver.getVmDetails(bed.resource(),
+        AwsSandboxTest.detailsRequest(apps), CancellationContext.NONE));
+    assertThat(details).hasSize(4);
+    assertThat(details).extracting(d -> d.path("appName").asText())
+        .containsExactly("web", "gone", "db", "app");
+    assertThat(details.get(1).path("errorMessage").asText()).contains(GONE, "no longer exists");
+    for (int i : new int[] {0, 2, 3}) {
+      assertThat(details.get(i).path("errorMessage").asText()).as(details.toString()).isEmpty();
+      assertThat(details.get(i).path("vmNetworkData").get(0).path("privateIpAddress").asText())
+          .startsWith("10.0.0.");
+    }
+    assertThat(details.get(2).path("vmNetworkData").get(0).path("networkId").asText())
+        .isEqualTo(priv);
+    assertThat(bed.moto.requests("DescribeInstances")).hasSize(reads + 2);
+
+    // SetAppSecurityGroups of two apps and a gone one: one read of all.
+    reads = bed.moto.requests("DescribeInstances").size();
+    JsonNode opened = AwsTestbed.json(bed.driver.setAppSecurityGroups(bed.resource(), "["
+        + AwsSandboxTest.sgApp("web", web, pub, "22", "22", "tcp", "0.0.0.0/0") + ","
+        + AwsSandboxTest.sgApp("gone", GONE, pub, "80", "80", "tcp", "") + ","
+        + AwsSandboxTest.sgApp("db", db, priv, "5432", "5432", "tcp", "10.0.0.0/24") + "]"));
+    assertThat(opened).extracting(o -> o.path("success").asBoolean())
+        .containsExactly(true, false, true);
+    assertThat(opened.get(1).path("error").asText()).contains(GONE, "no longer exists");
+    assertThat(bed.moto.requests("DescribeInstances")).hasSize(reads + 1);
+    assertThat(ec2.describeInstances(q -> q.instanceIds(db)).reservations().get(0).instances()
+        .get(0).networkInterfaces().get(0).groups()).hasSize(2);
 
     JsonNode cleaned = results(bed.driver.cleanupSandboxInfra(bed.resource(),
         AwsTestbed.cleanupRequest()));
