@@ -48,17 +48,20 @@ public final class AwsCallBudget {
     ok(prepared);
     String pub = AwsTestbed.result(prepared, "pub").path("subnetId").asText();
     List<String> ids = new ArrayList<>();
+    // Remote commands get the app as the platform hands it back: Deploy's additional data too.
+    List<JsonNode> deployed = new ArrayList<>();
     for (int i = 0; i < APPS; i++) {
       JsonNode r = AwsTestbed.results(bed.driver.deploy(bed.resource(), AwsTestbed.request(
           AwsTestbed.connectSubnet("nic-" + i, pub, "0"), AwsTestbed.deployApp("app-" + i,
               "app" + i, Map.of("AWS AMI Id", BareEc2Loop.AMI, "Wait for IP", "True"))),
           CancellationContext.NONE));
       ok(r);
-      ids.add(AwsTestbed.result(r, "app-" + i).path("vmUuid").asText());
+      deployed.add(AwsTestbed.result(r, "app-" + i));
+      ids.add(deployed.get(i).path("vmUuid").asText());
     }
     for (int i = 0; i < APPS; i++) {
-      bed.driver.powerOff(bed.remote("app" + i, ids.get(i)));
-      bed.driver.powerOn(bed.remote("app" + i, ids.get(i)));
+      bed.driver.powerOff(bed.remote("app" + i, deployed.get(i)));
+      bed.driver.powerOn(bed.remote("app" + i, deployed.get(i)));
     }
     Map<String, String> apps = new TreeMap<>();
     for (int i = 0; i < APPS; i++) {
@@ -79,7 +82,8 @@ public final class AwsCallBudget {
       throw new IllegalStateException("GetVmDetails failed: " + shown);
     }
     for (int i = 0; i < APPS; i++) {
-      bed.driver.remoteRefreshIp(bed.remote("app" + i, ids.get(i)), CancellationContext.NONE);
+      bed.driver.remoteRefreshIp(bed.remote("app" + i, deployed.get(i)),
+          CancellationContext.NONE);
     }
     String opened = bed.driver.setAppSecurityGroups(bed.resource(),
         rules.append("]").toString());
@@ -87,7 +91,7 @@ public final class AwsCallBudget {
       throw new IllegalStateException("SetAppSecurityGroups failed: " + opened);
     }
     for (int i = 0; i < APPS; i++) {
-      bed.driver.deleteInstance(bed.remote("app" + i, ids.get(i)));
+      bed.driver.deleteInstance(bed.remote("app" + i, deployed.get(i)));
     }
     ok(AwsTestbed.results(bed.driver.cleanupSandboxInfra(bed.resource(),
         AwsTestbed.cleanupRequest())));

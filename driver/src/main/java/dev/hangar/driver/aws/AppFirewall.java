@@ -36,6 +36,17 @@ final class AppFirewall {
   List<SecurityGroupResult> apply(List<dev.hangar.datamodel.app.AppSecurityGroups> apps,
       CommandScope scope) {
     List<SecurityGroupResult> out = new ArrayList<>();
+    // The apps' instances in one read (a gone one is missing from it, not an error of all).
+    Map<String, Instance> instances;
+    RuntimeException unread = null;
+    try {
+      instances = new Instances(s).byIds("read the instances of the apps", apps.stream()
+          .map(a -> a.deployedApp() == null ? null : a.deployedApp().vmUid())
+          .filter(id -> id != null && !id.isBlank()).toList());
+    } catch (RuntimeException e) {
+      instances = Map.of();
+      unread = e;
+    }
     for (var app : apps) {
       String name = app.deployedApp() == null || app.deployedApp().name() == null ? ""
           : app.deployedApp().name();
@@ -45,8 +56,13 @@ final class AppFirewall {
         if (id == null || id.isBlank()) {
           throw new ClientException("app '" + name + "' has no vmdetails.uid");
         }
-        Instance i = new Instances(s).get(id).orElseThrow(() -> new ClientException("instance "
-            + id + " of app '" + name + "' no longer exists"));
+        if (unread != null) {
+          throw unread;
+        }
+        Instance i = instances.get(id);
+        if (i == null) {
+          throw new ClientException("instance " + id + " of app '" + name + "' no longer exists");
+        }
         for (SecurityGroupConfiguration c : app.securityGroupsConfigurations()) {
           apply(i, c, scope.reservationId());
         }

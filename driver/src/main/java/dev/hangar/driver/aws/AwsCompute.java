@@ -8,7 +8,10 @@ import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.DeployedVm;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
@@ -24,6 +27,8 @@ final class AwsCompute implements ComputeService {
   private static final String INCORRECT_STATE = "IncorrectInstanceState";
   private final Ec2Session s;
   private final Instances instances;
+  /** Instances read by {@link #willReadDetails} in this command, each used once. */
+  private final Map<String, Instance> read = new ConcurrentHashMap<>();
 
   AwsCompute(Ec2Session s) {
     this.s = s;
@@ -117,16 +122,18 @@ final class AwsCompute implements ComputeService {
   }
 
   /**
-   * Releases the instance's Elastic IP, terminates it (waiting until it is gone, so its
-   * interfaces free the subnets), then deletes the app's own security groups.
+   * Releases the instance's Elastic IP (the one Deploy's additional data names, or those found
+   * by tag without it), terminates it (waiting until it is gone, so its interfaces free the
+   * subnets), then deletes the app's own security groups.
    */
   @Override
   public void delete(DeployedVm vm, CommandScope scope) {
     String id = vm.uid();
-    new ElasticIps(s).release(id);
+    new ElasticIps(s).release(id, vm.customParam(ElasticIps.ALLOCATION),
+        vm.customParam(ElasticIps.ASSOCIATION));
     // Terminating one that is gone is "not found", which terminateAndWait takes as done.
     scope.progress("terminating instance " + id);
-    instances.terminateAndWait(java.util.List.of(id), scope);
+    instances.terminateAndWait(List.of(id), scope);
     long deadline = s.deadline(s.timeouts().cleanup());
     for (SecurityGroup g : s.call("find the security groups of " + id, () -> s.ec2()
         .describeSecurityGroups(q -> q.filters(Tags.tag(Tags.INSTANCE, id))).securityGroups())) {
@@ -135,9 +142,21 @@ final class AwsCompute implements ComputeService {
     }
   }
 
+  /**
+   * Reads the instances of a GetVmDetails in one DescribeInstances (per 100); {@link #details}
+   * answers each of them from it once. An instance missing from it is read on its own, so a
+   * gone one fails with the usual message.
+   */
+  @Override
+  public void willReadDetails(List<DeployedVm> vms, CommandScope scope) {
+    read.putAll(instances.byIds("read the instances of the apps", vms.stream()
+        .map(DeployedVm::uid).toList()));
+  }
+
   @Override
   public VmDetailsData details(DeployedVm vm, CommandScope scope) {
-    return InstanceDetails.of(existing(vm), vm.resourceName());
+    Instance known = read.remove(vm.uid());
+    return InstanceDetails.of(known != null ? known : existing(vm), vm.resourceName());
   }
 
   @Override

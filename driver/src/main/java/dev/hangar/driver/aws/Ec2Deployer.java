@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterfaceSpecification;
@@ -53,16 +54,20 @@ final class Ec2Deployer {
     DeployPlan plan = DeployPlan.of(request, s.settings());
     Rollback rollback = new Rollback();
     try {
-      Optional<Instance> earlier = instances.find("find the instance of action "
-          + plan.actionId(), Tags.sandbox(sandbox), Tags.tag(Tags.ACTION, plan.actionId()))
-          .stream().filter(i -> i.state().name() != InstanceStateName.SHUTTING_DOWN).findFirst();
+      // One look at the sandbox's instances serves twice: an earlier attempt of this action,
+      // and (on any app already deployed) the id of the sandbox group to launch into.
+      List<Instance> sandboxInstances = instances.find("find the instances of sandbox "
+          + sandbox, Tags.sandbox(sandbox));
+      Optional<Instance> earlier = sandboxInstances.stream()
+          .filter(i -> plan.actionId().equals(Tags.value(i.tags(), Tags.ACTION)))
+          .filter(i -> i.state().name() != InstanceStateName.SHUTTING_DOWN).findFirst();
       String id;
       String info;
       if (earlier.isPresent()) {
         id = earlier.get().instanceId();
         info = "found instance " + id + " that an earlier attempt of this Deploy launched";
       } else {
-        id = launch(plan, sandbox, scope);
+        id = launch(plan, sandbox, sandboxInstances, scope);
         info = "launched instance " + id;
       }
       rollback.push("terminate instance " + id, () -> s.delete("terminate instance " + id,
@@ -70,7 +75,7 @@ final class Ec2Deployer {
       scope.progress("waiting for instance " + id + " (" + plan.vmName() + ") to run");
       Instance running = instances.await(id, InstanceStateName.RUNNING, false,
           s.timeouts().running(), scope).orElseThrow();
-      String elasticIp = plan.needsElasticIp()
+      ElasticIps.Attached elasticIp = plan.needsElasticIp()
           ? new ElasticIps(s).attach(running, sandbox, plan.actionId(), rollback, scope) : null;
       Instance ready = plan.waitForIp() ? awaitAddresses(running, plan, scope)
           : instances.get(id).orElse(running);
@@ -88,22 +93,14 @@ final class Ec2Deployer {
   }
 
   /**
-   * Launches the instance with the fewest calls: the sandbox group is the one lookup; the
-   * subnets and the key pair (whose name the sandbox fixes) are left to RunInstances to check,
-   * and its refusals are turned into the same messages.
+   * Launches the instance with the fewest calls: the sandbox group is read off an instance
+   * already in the sandbox, or looked up for the first; the subnets and the key pair (whose name
+   * the sandbox fixes) are left to RunInstances to check, and its refusals are turned into the
+   * same messages.
    */
-  private String launch(DeployPlan plan, String sandbox, CommandScope scope) {
-    List<String> subnetIds = plan.nics().stream().map(DeployPlan.Nic::subnetId).distinct()
-        .toList();
-    List<SecurityGroup> groups = s.call("find the sandbox security group", () -> s.ec2()
-        .describeSecurityGroups(q -> q.filters(Tags.sandbox(sandbox),
-            Tags.role(Tags.ROLE_SANDBOX_SG))).securityGroups());
-    if (groups.isEmpty()) {
-      throw new ClientException("subnet(s) " + String.join(", ", subnetIds) + " of the"
-          + " connectSubnet actions do not exist; were they prepared by PrepareSandboxInfra?"
-          + " (sandbox " + sandbox + " has no security group)");
-    }
-    String sg = groups.get(0).groupId();
+  private String launch(DeployPlan plan, String sandbox, List<Instance> sandboxInstances,
+      CommandScope scope) {
+    String sg = sandboxGroup(sandbox, sandboxInstances, plan);
     List<InstanceNetworkInterfaceSpecification> nics = new ArrayList<>();
     for (int i = 0; i < plan.nics().size(); i++) {
       DeployPlan.Nic n = plan.nics().get(i);
@@ -142,6 +139,32 @@ final class Ec2Deployer {
       made = runInstances(run.clientToken(UUID.randomUUID().toString()), plan);
     }
     return made.instanceId();
+  }
+
+  /**
+   * The sandbox group's id: from the interfaces of the sandbox's instances (every one is
+   * launched into it, and its name is unique in the VPC), else from a lookup by tag.
+   */
+  private String sandboxGroup(String sandbox, List<Instance> sandboxInstances, DeployPlan plan) {
+    String name = SandboxNetwork.groupName(sandbox);
+    Optional<String> known = sandboxInstances.stream()
+        .flatMap(i -> i.networkInterfaces().stream()).flatMap(n -> n.groups().stream())
+        .filter(g -> name.equals(g.groupName()) && g.groupId() != null)
+        .map(GroupIdentifier::groupId).findFirst();
+    if (known.isPresent()) {
+      return known.get();
+    }
+    List<SecurityGroup> groups = s.call("find the sandbox security group", () -> s.ec2()
+        .describeSecurityGroups(q -> q.filters(Tags.sandbox(sandbox),
+            Tags.role(Tags.ROLE_SANDBOX_SG))).securityGroups());
+    if (groups.isEmpty()) {
+      List<String> subnetIds = plan.nics().stream().map(DeployPlan.Nic::subnetId).distinct()
+          .toList();
+      throw new ClientException("subnet(s) " + String.join(", ", subnetIds) + " of the"
+          + " connectSubnet actions do not exist; were they prepared by PrepareSandboxInfra?"
+          + " (sandbox " + sandbox + " has no security group)");
+    }
+    return groups.get(0).groupId();
   }
 
   /**
@@ -196,13 +219,17 @@ final class Ec2Deployer {
   }
 
   /** The results; {@code elasticIp}: the address Deploy attached, or null. */
-  private DeployOutcome outcome(Instance i, DeployPlan plan, String info, String elasticIp) {
+  private DeployOutcome outcome(Instance i, DeployPlan plan, String info,
+      ElasticIps.Attached elasticIp) {
     var a = InstanceDetails.addresses(i);
     List<Attribute> attributes = a.publicIp().isEmpty() ? List.of()
         : List.of(new Attribute("Public IP", a.publicIp()));
     Map<String, Object> additional = new LinkedHashMap<>();
     additional.put("Region", s.settings().region());
     additional.put("VPC ID", i.vpcId() == null ? "" : i.vpcId());
+    // Handed back to DeleteInstance, which then releases the address without looking it up.
+    additional.put(ElasticIps.ALLOCATION, elasticIp == null ? "" : elasticIp.allocationId());
+    additional.put(ElasticIps.ASSOCIATION, elasticIp == null ? "" : elasticIp.associationId());
     DeployAppResult deployed = new DeployAppResult(plan.actionId(), true, info, "",
         i.instanceId(), plan.vmName(), a.privateIp(), attributes, additional,
         InstanceDetails.of(i, plan.appName()));
@@ -215,7 +242,7 @@ final class Ec2Deployer {
           ? new ConnectToSubnetResult(nic.action().actionId(), false, "",
               "instance " + i.instanceId() + " has no network interface " + n, "")
           : new ConnectToSubnetResult(nic.action().actionId(), true, "", "",
-              interfaceJson(eni, n, elasticIp)));
+              interfaceJson(eni, n, elasticIp == null ? null : elasticIp.publicIp())));
     }
     return new DeployOutcome(deployed, results);
   }

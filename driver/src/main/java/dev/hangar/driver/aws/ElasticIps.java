@@ -10,21 +10,30 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 /**
- * Elastic IPs of instances: allocated with the sandbox and instance tags (so DeleteInstance and
- * Cleanup find them) and attached to the instance's device-0 interface.
+ * Elastic IPs of instances: allocated with the sandbox and instance tags (so Cleanup, and a
+ * DeleteInstance that lacks Deploy's additional data, find them) and attached to the instance's
+ * device-0 interface. Deploy names the allocation and association in the app's
+ * deployedAppAdditionalData ({@link #ALLOCATION}, {@link #ASSOCIATION}), which the platform hands
+ * back to DeleteInstance as vmCustomParams: Delete then needs no lookup.
  */
 final class ElasticIps {
+  /** Additional-data key: the Elastic IP's allocation id, or "" when Deploy attached none. */
+  static final String ALLOCATION = "Elastic IP Allocation ID";
+  /** Additional-data key: the Elastic IP's association id, or "" when Deploy attached none. */
+  static final String ASSOCIATION = "Elastic IP Association ID";
   private final Ec2Session s;
+
+  /** An Elastic IP attached by Deploy. */
+  record Attached(String publicIp, String allocationId, String associationId) {}
 
   ElasticIps(Ec2Session s) {
     this.s = s;
   }
 
   /**
-   * Gives the instance an Elastic IP (the one an earlier attempt allocated, if any); returns its
-   * public address.
+   * Gives the instance an Elastic IP (the one an earlier attempt allocated, if any).
    */
-  String attach(Instance instance, String sandbox, String actionId, Rollback rollback,
+  Attached attach(Instance instance, String sandbox, String actionId, Rollback rollback,
       CommandScope scope) {
     String id = instance.instanceId();
     List<Address> mine = ofInstance(id);
@@ -41,7 +50,7 @@ final class ElasticIps {
     rollback.push("release Elastic IP " + a.publicIp(), () -> s.delete("release Elastic IP "
         + a.publicIp(), () -> s.ec2().releaseAddress(q -> q.allocationId(a.allocationId()))));
     if (a.associationId() != null) {
-      return a.publicIp();
+      return new Attached(a.publicIp(), a.allocationId(), a.associationId());
     }
     var eni = InstanceDetails.ordered(instance).get(0).networkInterfaceId();
     scope.checkCancelled("attaching Elastic IP " + a.publicIp());
@@ -50,11 +59,26 @@ final class ElasticIps {
         .associationId());
     rollback.push("detach Elastic IP " + a.publicIp(), () -> s.delete("detach Elastic IP "
         + a.publicIp(), () -> s.ec2().disassociateAddress(q -> q.associationId(association))));
-    return a.publicIp();
+    return new Attached(a.publicIp(), a.allocationId(), association);
   }
 
-  /** Detaches and releases the instance's Elastic IPs; none is success. */
-  int release(String instanceId) {
+  /**
+   * Detaches and releases the instance's Elastic IPs; none is success. With Deploy's additional
+   * data ({@code allocationId} not null: "" for none) it acts on what Deploy attached without a
+   * lookup; without it (a caller that does not hand the data back) it finds them by tag.
+   */
+  int release(String instanceId, String allocationId, String associationId) {
+    if (allocationId != null) {
+      if (allocationId.isBlank()) {
+        return 0;
+      }
+      if (associationId != null && !associationId.isBlank()) {
+        s.delete("detach Elastic IP " + allocationId, () -> s.ec2().disassociateAddress(q -> q
+            .associationId(associationId)));
+      }
+      return s.delete("release Elastic IP " + allocationId, () -> s.ec2().releaseAddress(q -> q
+          .allocationId(allocationId))) ? 1 : 0;
+    }
     int n = 0;
     for (Address a : ofInstance(instanceId)) {
       if (a.associationId() != null) {

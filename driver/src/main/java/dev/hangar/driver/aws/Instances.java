@@ -4,7 +4,9 @@ import dev.hangar.driver.spi.CommandScope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -20,6 +22,8 @@ import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 final class Instances {
   static final Set<InstanceStateName> LIVE = Set.of(InstanceStateName.PENDING,
       InstanceStateName.RUNNING, InstanceStateName.STOPPING, InstanceStateName.STOPPED);
+  /** Filter values per DescribeInstances (EC2 takes up to 200). */
+  private static final int BATCH = 100;
   private final Ec2Session s;
 
   Instances(Ec2Session s) {
@@ -39,6 +43,26 @@ final class Instances {
       }
       throw Ec2Errors.wrap("read instance " + instanceId, e, s.settings());
     }
+  }
+
+  /**
+   * The not-terminated instances of {@code ids} by id, read in one DescribeInstances per 100
+   * ids. A filter, not InstanceIds: an id EC2 does not know is then missing from the answer
+   * instead of failing the whole call.
+   */
+  Map<String, Instance> byIds(String what, Collection<String> ids) {
+    Map<String, Instance> out = new HashMap<>();
+    List<String> all = ids.stream().distinct().toList();
+    for (int from = 0; from < all.size(); from += BATCH) {
+      String[] part = all.subList(from, Math.min(all.size(), from + BATCH))
+          .toArray(String[]::new);
+      s.call(what, () -> s.ec2().describeInstancesPaginator(q -> q.filters(
+          Tags.filter("instance-id", part))).reservations().stream()
+          .flatMap(r -> r.instances().stream()).toList()).stream()
+          .filter(i -> i.state() == null || i.state().name() != InstanceStateName.TERMINATED)
+          .forEach(i -> out.put(i.instanceId(), i));
+    }
+    return out;
   }
 
   /** The not-terminated instances matching every filter. */

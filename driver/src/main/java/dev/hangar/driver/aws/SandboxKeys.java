@@ -5,6 +5,7 @@ import dev.hangar.driver.ClientException;
 import dev.hangar.driver.spi.CommandScope;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.model.KeyFormat;
 import software.amazon.awssdk.services.ec2.model.KeyPairInfo;
 import software.amazon.awssdk.services.ec2.model.KeyType;
@@ -57,8 +58,22 @@ final class SandboxKeys {
     return true;
   }
 
-  CreateKeysResult create(String actionId, String sandbox, CommandScope scope) {
+  /**
+   * Creates the sandbox's key pair. {@code fresh}: Prepare has just made the sandbox's VPC, so a
+   * pair of an earlier run is unlikely (Cleanup deletes it before the VPC): it creates straight
+   * away, and only EC2's "duplicate" makes it look for the pair it then replaces.
+   */
+  CreateKeysResult create(String actionId, String sandbox, boolean fresh, CommandScope scope) {
     String name = keyName(sandbox);
+    if (fresh) {
+      try {
+        return created(actionId, name, sandbox, "created key pair " + name, scope);
+      } catch (SdkException e) {
+        if (!"InvalidKeyPair.Duplicate".equals(Ec2Errors.code(e))) {
+          throw Ec2Errors.wrap("create key pair " + name, e, s.settings());
+        }
+      }
+    }
     KeyPairInfo existing = find(sandbox);
     String info = "created key pair " + name;
     if (existing != null) {
@@ -76,10 +91,18 @@ final class SandboxKeys {
           .keyName(existing.keyName())));
       info = "replaced key pair " + name + " (EC2 shows a private key only when it makes one)";
     }
+    String message = info;
+    return s.call("create key pair " + name, () -> created(actionId, name, sandbox, message,
+        scope));
+  }
+
+  /** CreateKeyPair; its SDK failure is the caller's to read. */
+  private CreateKeysResult created(String actionId, String name, String sandbox, String info,
+      CommandScope scope) {
     Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_KEY, name, Map.of());
-    String material = s.call("create key pair " + name, () -> s.ec2().createKeyPair(q -> q
-        .keyName(name).keyType(KeyType.RSA).keyFormat(KeyFormat.PEM)
-        .tagSpecifications(Tags.spec(ResourceType.KEY_PAIR, tags))).keyMaterial());
+    String material = s.ec2().createKeyPair(q -> q.keyName(name).keyType(KeyType.RSA)
+        .keyFormat(KeyFormat.PEM).tagSpecifications(Tags.spec(ResourceType.KEY_PAIR, tags)))
+        .keyMaterial();
     scope.addSecret(material);
     return new CreateKeysResult(actionId, true, info, "", material);
   }

@@ -65,7 +65,8 @@ final class SandboxNetwork {
     if (r.createKeys() != null) {
       try {
         scope.checkCancelled("creating the sandbox key pair");
-        out.add(new SandboxKeys(s).create(r.createKeys().actionId(), sandbox, scope));
+        out.add(new SandboxKeys(s).create(r.createKeys().actionId(), sandbox, net.fresh(),
+            scope));
       } catch (RuntimeException e) {
         out.add(ActionResults.failure(r.createKeys().actionId(), r.createKeys().type(),
             AwsFailures.message(e, scope)));
@@ -201,6 +202,11 @@ final class SandboxNetwork {
     return id;
   }
 
+  /** The name of the sandbox's security group (unique in its VPC, as EC2 requires). */
+  static String groupName(String sandbox) {
+    return "hangar-sandbox-" + SandboxKeys.safe(sandbox);
+  }
+
   /** The group every app of the sandbox is in; it lets the sandbox's members reach each other. */
   private String sandboxSecurityGroup(String sandbox, String vpcId, boolean fresh) {
     List<SecurityGroup> found = fresh ? List.of() : s.call("find the sandbox security group",
@@ -212,7 +218,7 @@ final class SandboxNetwork {
       Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_SANDBOX_SG, "hangar " + sandbox,
           Map.of());
       id = s.call("create the sandbox security group", () -> s.ec2().createSecurityGroup(q -> q
-          .groupName("hangar-sandbox-" + SandboxKeys.safe(sandbox))
+          .groupName(groupName(sandbox))
           .description("Hangar sandbox: traffic between the sandbox's apps")
           .vpcId(vpcId)
           .tagSpecifications(Tags.spec(ResourceType.SECURITY_GROUP, tags))).groupId());

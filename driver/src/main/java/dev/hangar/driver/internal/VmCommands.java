@@ -83,6 +83,20 @@ public final class VmCommands {
       return codec.writeVmDetails(request.items().stream()
           .map(i -> VmDetailsData.failure(appName(i), m)).toList());
     }
+    List<DeployedVm> vms = new ArrayList<>();
+    for (GetVmDetailsRequest.Item item : request.items()) {
+      DeployedApp app = item.deployedAppJson();
+      if (app != null && app.vmUid() != null && !app.vmUid().isEmpty()) {
+        vms.add(new DeployedVm(app.name(), app.vmUid(), app, item.appRequestJson()));
+      }
+    }
+    if (vms.size() > 1) {
+      try {
+        compute.willReadDetails(vms, run.scope());
+      } catch (RuntimeException e) {
+        // Only a hint: each item below reads on its own and reports its own error.
+      }
+    }
     List<VmDetailsData> out = new ArrayList<>();
     int failed = 0;
     for (GetVmDetailsRequest.Item item : request.items()) {

@@ -1,6 +1,7 @@
 package dev.hangar.driver.spi;
 
 import dev.hangar.datamodel.result.VmDetailsData;
+import java.util.List;
 
 /** VMs: create, power, delete, describe, address. */
 public interface ComputeService {
@@ -19,6 +20,15 @@ public interface ComputeService {
 
   /** Deletes the VM and what Deploy made for it; a VM already gone is success. */
   void delete(DeployedVm vm, CommandScope scope);
+
+  /**
+   * A hint that this command is about to call {@link #details} for each of {@code vms} (a
+   * GetVmDetails of several apps): a backend whose cloud answers for many VMs in one call may
+   * read them here and answer those {@code details} calls from that read, within this command
+   * only. A failure here is not an error of the command: each {@code details} then reads on
+   * its own. The default does nothing.
+   */
+  default void willReadDetails(List<DeployedVm> vms, CommandScope scope) {}
 
   /** The VM's details, read live from the cloud. */
   VmDetailsData details(DeployedVm vm, CommandScope scope);

@@ -95,8 +95,29 @@ final class AwsTestbed implements AutoCloseable {
     return CODEC.read("{" + common() + "}", AutoLoadCommandContext.class);
   }
 
+  /** A remote command's context for an app whose deployed_app_json has no vmCustomParams. */
   ResourceRemoteCommandContext remote(String app, String instanceId) {
-    String deployed = CODEC.write(Map.of("name", app, "vmdetails", Map.of("uid", instanceId)));
+    return remote(app, instanceId, Map.of());
+  }
+
+  /**
+   * A remote command's context as the platform makes it for an app Deploy answered with
+   * {@code deployed} (its DeployApp result): vmdetails carries the uid and Deploy's
+   * deployedAppAdditionalData as vmCustomParams.
+   */
+  ResourceRemoteCommandContext remote(String app, JsonNode deployed) {
+    Map<String, String> params = new LinkedHashMap<>();
+    deployed.path("deployedAppAdditionalData").properties().forEach(e ->
+        params.put(e.getKey(), e.getValue().asText()));
+    return remote(app, deployed.path("vmUuid").asText(), params);
+  }
+
+  private ResourceRemoteCommandContext remote(String app, String instanceId,
+      Map<String, String> params) {
+    List<Map<String, String>> custom = new ArrayList<>();
+    params.forEach((k, v) -> custom.add(Map.of("name", k, "value", v)));
+    String deployed = CODEC.write(Map.of("name", app, "vmdetails", Map.of("uid", instanceId,
+        "vmCustomParams", custom)));
     return CODEC.read("{" + common() + ",\"remote_reservation\":" + reservation()
         + ",\"remote_endpoints\":[{\"name\":\"" + app + "\",\"fullname\":\"" + app
         + "\",\"address\":\"\",\"attributes\":{\"Public IP\":\"\"},\"app_context\":{"

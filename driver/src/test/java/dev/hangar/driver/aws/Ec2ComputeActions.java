@@ -192,7 +192,8 @@ final class Ec2ComputeActions {
 
   private String describeInstances(QueryForm q) {
     List<Obj> found = m.select("instance", q, "InstanceId", "InvalidInstanceID.NotFound",
-        "instance ID", o -> Map.of("instance-state-name", List.of(o.f.get("state")),
+        "instance ID", o -> Map.of("instance-id", List.of(o.id),
+            "instance-state-name", List.of(o.f.get("state")),
             "key-name", o.f.get("key") == null ? List.of() : List.of(o.f.get("key")),
             "subnet-id", List.of(o.f.get("subnet")), "vpc-id", List.of(o.f.get("vpc"))));
     List<String> reservations = new ArrayList<>();
