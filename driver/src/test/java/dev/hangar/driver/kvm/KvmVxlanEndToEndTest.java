@@ -21,13 +21,17 @@ import dev.hangar.driver.testing.RealLibvirtd.ExecResult;
 import dev.hangar.driver.testing.TapCapture;
 import dev.hangar.driver.testing.VxlanUnderlay;
 import dev.hangar.testing.Contexts;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -101,10 +105,7 @@ class KvmVxlanEndToEndTest {
     GuestImage image = GuestImage.build();
     VxlanUnderlay underlay = null;
     try (KvmBackendProvider provider = new KvmBackendProvider()) {
-      for (int h = 0; h < HOSTS; h++) {
-        hosts.add(RealLibvirtd.start());
-        switches.add(NamespacedOvs.start(hosts.get(h), BRIDGE));
-      }
+      startHosts();
       underlay = VxlanUnderlay.connect(hosts, switches);
       endpoints = underlay.endpoints();
       driver = new CloudProviderDriver(BackendRegistry.empty().register(provider), c -> api);
@@ -128,6 +129,44 @@ class KvmVxlanEndToEndTest {
     lap("everything stopped");
     System.out.printf("KvmVxlanEndToEndTest: %s; whole test %d ms%n", String.join(", ", timings),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+  }
+
+  /** A hypervisor: its libvirtd, and its Open vSwitch in the daemon's namespace. */
+  private record Host(RealLibvirtd libvirtd, NamespacedOvs ovs) {}
+
+  /**
+   * Starts the three hypervisors at once (each is a few seconds of mostly waiting); on a failure
+   * the ones that started are still closed by the caller.
+   */
+  private void startHosts() throws Exception {
+    List<CompletableFuture<Host>> starts = new ArrayList<>();
+    for (int h = 0; h < HOSTS; h++) {
+      starts.add(CompletableFuture.supplyAsync(() -> {
+        RealLibvirtd libvirtd = null;
+        try {
+          libvirtd = RealLibvirtd.start();
+          return new Host(libvirtd, NamespacedOvs.start(libvirtd, BRIDGE));
+        } catch (IOException | RuntimeException e) {
+          if (libvirtd != null) {
+            libvirtd.close();
+          }
+          throw new CompletionException(e);
+        }
+      }));
+    }
+    Exception failure = null;
+    for (CompletableFuture<Host> start : starts) {
+      try {
+        Host host = start.get(5, TimeUnit.MINUTES);
+        hosts.add(host.libvirtd());
+        switches.add(host.ovs());
+      } catch (ExecutionException | TimeoutException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   private void scenario(GuestImage image) throws Exception {
