@@ -106,10 +106,11 @@ class KvmVxlanEndToEndTest {
     VxlanUnderlay underlay = null;
     try (KvmBackendProvider provider = new KvmBackendProvider()) {
       startHosts();
+      lap("3 x (libvirtd + ovsdb-server + ovs-vswitchd) up");
       underlay = VxlanUnderlay.connect(hosts, switches);
       endpoints = underlay.endpoints();
       driver = new CloudProviderDriver(BackendRegistry.empty().register(provider), c -> api);
-      lap("3 x (libvirtd + ovsdb-server + ovs-vswitchd) and the segment up");
+      lap("the tunnel endpoints' segment up");
       try {
         scenario(image);
       } catch (AssertionError | Exception e) {
@@ -120,9 +121,7 @@ class KvmVxlanEndToEndTest {
         underlay.close();
       }
       for (int h = hosts.size() - 1; h >= 0; h--) {
-        if (h < switches.size()) {
-          switches.get(h).close();
-        }
+        switches.get(h).close();
         hosts.get(h).close();
       }
     }
