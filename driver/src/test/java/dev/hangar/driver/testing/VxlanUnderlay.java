@@ -34,10 +34,12 @@ public final class VxlanUnderlay implements AutoCloseable {
 
   private final String netns;
   private final List<String> endpoints;
+  private final Thread shutdownHook;
 
   private VxlanUnderlay(String netns, List<String> endpoints) {
     this.netns = netns;
     this.endpoints = endpoints; // filled by connect()
+    this.shutdownHook = new Thread(this::deleteNetns, "VxlanUnderlay-cleanup-" + netns);
   }
 
   /**
@@ -51,6 +53,8 @@ public final class VxlanUnderlay implements AutoCloseable {
     run("ip", "netns", "add", netns);
     List<String> endpoints = new ArrayList<>();
     VxlanUnderlay underlay = new VxlanUnderlay(netns, endpoints);
+    // (a JVM that exits before close() still deletes the namespace)
+    Runtime.getRuntime().addShutdownHook(underlay.shutdownHook);
     try {
       run("ip", "-n", netns, "link", "add", "hgseg", "type", "bridge", "stp_state", "0");
       run("ip", "-n", netns, "link", "set", "hgseg", "up");
@@ -93,9 +97,19 @@ public final class VxlanUnderlay implements AutoCloseable {
   @Override
   public void close() {
     try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is exiting: the hook deletes it
+      return;
+    }
+    deleteNetns();
+  }
+
+  private void deleteNetns() {
+    try {
       run("ip", "netns", "delete", netns);
     } catch (IOException e) {
-      // best effort: nothing runs in it, and the veths went with their hypervisors' namespaces
+      // best effort: nothing runs in it, and what is left is a bridge without ports
     }
   }
 
