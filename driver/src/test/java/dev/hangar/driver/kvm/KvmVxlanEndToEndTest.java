@@ -15,23 +15,20 @@ import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.driver.testing.GuestHttp;
 import dev.hangar.driver.testing.GuestImage;
+import dev.hangar.driver.testing.Hypervisors;
 import dev.hangar.driver.testing.NamespacedOvs;
 import dev.hangar.driver.testing.RealLibvirtd;
 import dev.hangar.driver.testing.RealLibvirtd.ExecResult;
 import dev.hangar.driver.testing.TapCapture;
 import dev.hangar.driver.testing.VxlanUnderlay;
 import dev.hangar.testing.Contexts;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -75,11 +72,10 @@ class KvmVxlanEndToEndTest {
   private static final Duration DEPLOY_IP_WAIT = Duration.ofSeconds(300);
   private static final Duration GUEST_READY = Duration.ofSeconds(120);
   private static final Duration REACH = Duration.ofSeconds(90);
-  private static final Pattern TUNNEL = Pattern.compile("key=(\\d+).*remote_ip=([0-9.]+)");
 
   private final RecordingOrchestratorApi api = RecordingOrchestratorApi.silent();
-  private final List<RealLibvirtd> hosts = new ArrayList<>();
-  private final List<NamespacedOvs> switches = new ArrayList<>();
+  private List<RealLibvirtd> hosts = List.of();
+  private List<NamespacedOvs> switches = List.of();
   private final List<String> timings = new ArrayList<>();
   private List<String> endpoints;
   private CloudProviderDriver driver;
@@ -103,69 +99,23 @@ class KvmVxlanEndToEndTest {
     long t0 = System.nanoTime();
     mark = t0;
     GuestImage image = GuestImage.build();
-    VxlanUnderlay underlay = null;
-    try (KvmBackendProvider provider = new KvmBackendProvider()) {
-      startHosts();
-      lap("3 x (libvirtd + ovsdb-server + ovs-vswitchd) up");
-      underlay = VxlanUnderlay.connect(hosts, switches);
+    try (Hypervisors hv = Hypervisors.start(HOSTS, BRIDGE);
+        VxlanUnderlay underlay = VxlanUnderlay.connect(hv.libvirtds(), hv.switches());
+        KvmBackendProvider provider = new KvmBackendProvider()) {
+      hosts = hv.libvirtds();
+      switches = hv.switches();
       endpoints = underlay.endpoints();
       driver = new CloudProviderDriver(BackendRegistry.empty().register(provider), c -> api);
-      lap("the tunnel endpoints' segment up");
+      lap("3 x (libvirtd + ovsdb-server + ovs-vswitchd) and the tunnel endpoints' segment up");
       try {
         scenario(image);
       } catch (AssertionError | Exception e) {
         throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
       }
-    } finally {
-      if (underlay != null) {
-        underlay.close();
-      }
-      for (int h = hosts.size() - 1; h >= 0; h--) {
-        switches.get(h).close();
-        hosts.get(h).close();
-      }
     }
     lap("everything stopped");
     System.out.printf("KvmVxlanEndToEndTest: %s; whole test %d ms%n", String.join(", ", timings),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-  }
-
-  /** A hypervisor: its libvirtd, and its Open vSwitch in the daemon's namespace. */
-  private record Host(RealLibvirtd libvirtd, NamespacedOvs ovs) {}
-
-  /**
-   * Starts the three hypervisors at once (each is a few seconds of mostly waiting); on a failure
-   * the ones that started are still closed by the caller.
-   */
-  private void startHosts() throws Exception {
-    List<CompletableFuture<Host>> starts = new ArrayList<>();
-    for (int h = 0; h < HOSTS; h++) {
-      starts.add(CompletableFuture.supplyAsync(() -> {
-        RealLibvirtd libvirtd = null;
-        try {
-          libvirtd = RealLibvirtd.start();
-          return new Host(libvirtd, NamespacedOvs.start(libvirtd, BRIDGE));
-        } catch (IOException | RuntimeException e) {
-          if (libvirtd != null) {
-            libvirtd.close();
-          }
-          throw new CompletionException(e);
-        }
-      }));
-    }
-    Exception failure = null;
-    for (CompletableFuture<Host> start : starts) {
-      try {
-        Host host = start.get(5, TimeUnit.MINUTES);
-        hosts.add(host.libvirtd());
-        switches.add(host.ovs());
-      } catch (ExecutionException | TimeoutException e) {
-        failure = failure == null ? e : failure;
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
   }
 
   private void scenario(GuestImage image) throws Exception {
@@ -387,17 +337,9 @@ class KvmVxlanEndToEndTest {
 
   // --- Open vSwitch, read independently of the driver ----------------------------------------
 
-  /** "VNI>peer" of the tunnel ports on host h's br-int (ovs-vsctl's view). */
+  /** "VNI>peer" of the tunnel ports on host h (ovs-vsctl's view). */
   private List<String> tunnels(int h) throws Exception {
-    String out = switches.get(h).vsctl("--no-wait", "--format=csv", "--data=bare",
-        "--no-headings", "--columns=options", "find", "interface", "type=vxlan");
-    List<String> list = new ArrayList<>();
-    for (String line : out.strip().lines().filter(l -> !l.isBlank()).toList()) {
-      Matcher m = TUNNEL.matcher(line);
-      assertThat(m.find()).as("tunnel options %s", line).isTrue();
-      list.add(m.group(1) + ">" + m.group(2));
-    }
-    return list;
+    return switches.get(h).vxlanTunnels();
   }
 
   private String t(String vni, int peer) {
