@@ -11,6 +11,7 @@ import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.kvm.KvmBackendProvider;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.driver.testing.GuestHttp;
 import dev.hangar.driver.testing.GuestImage;
 import dev.hangar.driver.testing.NamespacedOvs;
 import dev.hangar.driver.testing.RealLibvirtd;
@@ -386,38 +387,14 @@ class KvmL2EndToEndTest {
     return l.getLength() == 0 ? "" : ((Element) l.item(0)).getAttribute(attr);
   }
 
-  /**
-   * GET on the guest's httpd over the management network, from the daemon's namespace (with
-   * busybox nc: busybox-static's wget crashes here); the body, or null when it does not answer.
-   */
-  private String http(Guest g, String path) throws Exception {
-    ExecResult r = libvirtd.exec(Duration.ofSeconds(45), "/bin/sh", "-c",
-        "printf 'GET %s HTTP/1.0\\r\\n\\r\\n' \"$1\" | /bin/busybox nc -w 30 \"$2\" 80",
-        "http", path, g.mgmtIp());
-    String out = r.stdout().replace("\r\n", "\n");
-    int body = out.indexOf("\n\n");
-    if (!r.ok() || !out.startsWith("HTTP/1.") || !out.lines().findFirst().orElse("")
-        .contains(" 200 ") || body < 0) {
-      return null;
-    }
-    return out.substring(body + 2);
+  /** The guest's httpd, over the management network from the daemon's namespace. */
+  private GuestHttp http(Guest g) {
+    return new GuestHttp(libvirtd, g.mgmtIp(), "guest " + g.label());
   }
 
-  /** Polls the guest's status until it shows every {@code "addr IF ADDR/LEN"} wanted. */
+  /** Polls the guest's status until it shows every {@code "IF ADDR/LEN"} wanted. */
   private String awaitGuestReady(Guest g, String... addrs) throws Exception {
-    long deadline = System.nanoTime() + GUEST_READY.toNanos();
-    String last = null;
-    while (System.nanoTime() < deadline) {
-      String status = http(g, "/cgi-bin/status");
-      if (status != null && List.of(addrs).stream().allMatch(
-          x -> status.lines().anyMatch(l -> l.equals("addr " + x)))) {
-        return status;
-      }
-      last = status;
-      Thread.sleep(500);
-    }
-    return fail("guest %s (%s) did not show %s within %s; its status:\n%s", g.label(),
-        g.mgmtIp(), List.of(addrs), GUEST_READY, last);
+    return http(g).awaitAddresses(GUEST_READY, addrs);
   }
 
   private void assertGuestNicsMatchDomain(Guest g, String status) throws Exception {
@@ -428,32 +405,8 @@ class KvmL2EndToEndTest {
     }
   }
 
-  /** Asks the guest to ping {@code dst}: the last line of the CGI says ping's exit code. */
-  private PingResult ping(Guest from, String dst, int count) throws Exception {
-    String out = http(from, "/cgi-bin/ping?" + dst + "&" + count);
-    if (out == null) {
-      return new PingResult(false, "guest " + from.label() + "'s httpd did not answer");
-    }
-    List<String> lines = out.strip().lines().toList();
-    boolean ok = !lines.isEmpty() && lines.get(lines.size() - 1).equals("exit 0");
-    return new PingResult(ok, out.strip());
-  }
-
-  private record PingResult(boolean ok, String output) {}
-
   private void awaitReach(Guest from, String dst) throws Exception {
-    long deadline = System.nanoTime() + REACH.toNanos();
-    PingResult last = null;
-    int tries = 0;
-    while (System.nanoTime() < deadline) {
-      tries++;
-      last = ping(from, dst, 1);
-      if (last.ok()) {
-        return;
-      }
-    }
-    fail("guest %s could not reach %s within %s (%d pings); last:\n%s", from.label(), dst,
-        REACH, tries, last == null ? "none" : last.output());
+    http(from).awaitReach(dst, REACH);
   }
 
   /**
@@ -462,7 +415,7 @@ class KvmL2EndToEndTest {
    */
   private void assertNoReach(Guest from, String dst) throws Exception {
     ovs.awaitApplied();
-    PingResult r = ping(from, dst, NO_REACH_PINGS);
+    GuestHttp.PingResult r = http(from).ping(dst, NO_REACH_PINGS);
     assertThat(r.output()).as("guest %s pinged %s", from.label(), dst).endsWith("exit 1");
     assertThat(r.ok()).isFalse();
   }
@@ -512,7 +465,7 @@ class KvmL2EndToEndTest {
       }
       for (Guest g : guests) {
         d.append("guest ").append(g.label()).append(" (").append(g.vmName()).append(", ")
-            .append(g.mgmtIp()).append(") status:\n").append(http(g, "/cgi-bin/status"))
+            .append(g.mgmtIp()).append(") status:\n").append(http(g).get("/cgi-bin/status"))
             .append('\n');
       }
       if (libvirtd != null) {

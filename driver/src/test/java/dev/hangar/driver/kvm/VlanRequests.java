@@ -2,6 +2,7 @@ package dev.hangar.driver.kvm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
+import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.testing.Contexts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,11 +43,18 @@ final class VlanRequests {
   /** Runs ApplyConnectivityChanges; returns the action results in order. */
   @SafeVarargs
   static JsonNode apply(KvmTestbed bed, Map<String, Object>... actions) {
+    return apply(bed.driver, bed.attributes, actions);
+  }
+
+  /** Runs ApplyConnectivityChanges for a provider with these attributes. */
+  @SafeVarargs
+  static JsonNode apply(CloudProviderDriver driver, Map<String, String> attributes,
+      Map<String, Object>... actions) {
     List<String> json = new ArrayList<>();
     for (Map<String, Object> a : actions) {
       json.add(CODEC.write(a));
     }
-    String out = bed.driver.applyConnectivityChanges(Contexts.resource(bed.attributes),
+    String out = driver.applyConnectivityChanges(Contexts.resource(attributes),
         Contexts.request(json.toArray(String[]::new)));
     return CODEC.readTree(out, "response").path("driverResponse").path("actionResults");
   }

@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Open vSwitch that forwards, next to a {@link RealLibvirtd}: an {@code ovsdb-server} with a
@@ -36,6 +38,9 @@ public final class NamespacedOvs implements AutoCloseable {
   private static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
   private static final Duration START = Duration.ofSeconds(30);
   private static final Duration VSCTL = Duration.ofSeconds(60);
+  /** {@code options} as ovs-vsctl prints it bare: {@code key=5001 local_ip=… remote_ip=…}. */
+  private static final Pattern TUNNEL_OPTIONS = Pattern.compile(
+      "key=(\\d+).*remote_ip=([0-9a-fA-F.:]+)");
 
   private final Path dir;
   private final String bridge;
@@ -173,6 +178,24 @@ public final class NamespacedOvs implements AutoCloseable {
   /** One column of one port row, as ovs-vsctl prints it ({@code 10}, {@code [100, 200]}). */
   public String portColumn(String port, String column) throws IOException {
     return vsctl("--no-wait", "get", "port", port, column).strip();
+  }
+
+  /**
+   * The VXLAN tunnel ports' interfaces as {@code "VNI>remote_ip"} (from {@code options:key} and
+   * {@code options:remote_ip}), on any bridge.
+   */
+  public List<String> vxlanTunnels() throws IOException {
+    String out = vsctl("--no-wait", "--format=csv", "--data=bare", "--no-headings",
+        "--columns=options", "find", "interface", "type=vxlan");
+    List<String> list = new ArrayList<>();
+    for (String line : out.strip().lines().filter(l -> !l.isBlank()).toList()) {
+      Matcher m = TUNNEL_OPTIONS.matcher(line);
+      if (!m.find()) {
+        throw new IOException("a vxlan interface without key and remote_ip: " + line);
+      }
+      list.add(m.group(1) + ">" + m.group(2));
+    }
+    return list;
   }
 
   /** The last lines of ovs-vswitchd's log. */
