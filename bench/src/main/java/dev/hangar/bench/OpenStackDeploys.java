@@ -234,8 +234,8 @@ public final class OpenStackDeploys {
     counts.put("DeleteInstance", requests.getAndSet(0));
     OSFactory.enableHttpLoggingFilter(false);
     int total = counts.values().stream().mapToInt(Integer::intValue).sum();
-    System.out.println("API calls of one app's lifecycle through the driver (each command logs"
-        + " in once; waits poll every 500 ms):");
+    System.out.println("API calls of one app's lifecycle through the driver (the Keystone token"
+        + " is kept across commands; waits poll every 500 ms):");
     counts.forEach((k, v) -> System.out.printf("  %-18s %3d%n", k, v));
     System.out.printf("  %-18s %3d%n", "total", total);
   }

@@ -175,7 +175,8 @@ final class OpenStackConfigs {
         bind_host = %s
         bind_port = %d
         core_plugin = ml2
-        service_plugins = router
+        service_plugins = router,trunk
+        global_physnet_mtu = 1550
         auth_strategy = keystone
         transport_url = %s
         api_workers = 1
@@ -202,6 +203,11 @@ final class OpenStackConfigs {
         serviceAuth(), serviceAuth());
   }
 
+  /**
+   * ML2: vlan networks on {@link #PHYSNET} (MTU 1500) and vxlan networks, whose MTU is the
+   * global 1550 less the 50 of the VXLAN header, also 1500: a trunk's parent port may sit on a
+   * project (vxlan) network only when its MTU is no less than its subports' vlan networks'.
+   */
   String ml2() {
     return """
         [ml2]
@@ -209,6 +215,7 @@ final class OpenStackConfigs {
         tenant_network_types = vxlan
         mechanism_drivers = openvswitch
         extension_drivers = port_security
+        physical_network_mtus = %1$s:1500
         [ml2_type_flat]
         flat_networks = %1$s
         [ml2_type_vlan]

@@ -41,6 +41,11 @@ final class Marks {
     return PREFIX + ServerPlan.shortHash(sandbox) + "-vlan" + vlan;
   }
 
+  /** The name of the sandbox's network for VNI {@code vni} (VLAN Type VXLAN). */
+  static String vxlanNetwork(String sandbox, int vni) {
+    return PREFIX + ServerPlan.shortHash(sandbox) + "-vni" + vni;
+  }
+
   /** The description of a sandbox object: it names the sandbox. */
   static String sandboxDescription(String sandbox) {
     return clip("hangar sandbox=" + sandbox);

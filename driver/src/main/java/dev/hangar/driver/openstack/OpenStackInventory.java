@@ -14,7 +14,8 @@ import org.openstack4j.model.network.Network;
  * get_inventory on OpenStack: logs in (Keystone URL, domain, project, user, password), then
  * checks each attribute against the live cloud: the region has compute and network endpoints,
  * the management and external networks exist (the external one with router:external), the
- * default flavor exists. Every problem found is named in one message.
+ * default flavor exists, and Neutron takes a network of the VLAN Type on the Physical Network
+ * ({@link SegmentProbe}). Every problem found is named in one message.
  */
 final class OpenStackInventory {
   private final OsSession s;
@@ -60,6 +61,7 @@ final class OpenStackInventory {
     if (!st.flavor().isEmpty()) {
       check(problems, () -> names.flavor(st.flavor()));
     }
+    check(problems, () -> new SegmentProbe(s).check());
     if (!problems.isEmpty()) {
       throw new ClientException(message(problems));
     }

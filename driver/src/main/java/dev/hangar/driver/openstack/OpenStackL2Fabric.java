@@ -1,5 +1,7 @@
 package dev.hangar.driver.openstack;
 
+import dev.hangar.datamodel.SegmentKind;
+import dev.hangar.datamodel.VlanSpec;
 import dev.hangar.datamodel.VlanSpecException;
 import dev.hangar.datamodel.request.RemoveVlan;
 import dev.hangar.datamodel.request.VlanAction;
@@ -32,11 +34,13 @@ final class OpenStackL2Fabric implements L2Fabric {
   private final OsSession s;
   private final Servers servers;
   private final VlanNetworks networks;
+  private final Trunks trunks;
 
   OpenStackL2Fabric(OsSession s) {
     this.s = s;
     this.servers = new Servers(s);
     this.networks = new VlanNetworks(s);
+    this.trunks = new Trunks(s, networks);
   }
 
   @Override
@@ -57,23 +61,36 @@ final class OpenStackL2Fabric implements L2Fabric {
 
   private VlanResult set(VlanAction a, CommandScope scope) {
     String serverId = serverId(a);
-    int vlan;
+    SegmentKind kind = s.settings().segments();
+    boolean trunk = a.connectionParams().vlanMode() == VlanMode.TRUNK;
+    VlanSpec spec;
     try {
-      if (a.connectionParams().vlanMode() == VlanMode.TRUNK) {
-        throw new ClientException("setVlan " + a.actionId() + ": Trunk mode is not supported"
-            + " on OpenStack yet; use Access mode (one VLAN per vNIC)");
+      spec = a.connectionParams().vlans(kind);
+      if (!trunk) {
+        spec.single();
       }
-      vlan = a.connectionParams().vlans().single();
     } catch (VlanSpecException e) {
       throw new ClientException("setVlan " + a.actionId() + ": " + e.getMessage());
     }
-    if (!s.settings().vlanAllowed(vlan)) {
-      throw new ClientException("VLAN " + vlan + " is outside the provider's 'VLAN Range' ("
-          + s.settings().vlanMin() + "-" + s.settings().vlanMax() + ")");
+    for (int id : spec.toList()) {
+      if (!s.settings().vlanAllowed(id)) {
+        throw new ClientException(kind.noun() + " " + id + " is outside the provider's 'VLAN"
+            + " Range' (" + s.settings().vlanMin() + "-" + s.settings().vlanMax() + ")");
+      }
+      if (trunk && id > VlanSpec.MAX) {
+        throw new ClientException("setVlan " + a.actionId() + ": VNI " + id + " cannot be a"
+            + " trunk subport: the subports' tags are the VNIs, 1-" + VlanSpec.MAX);
+      }
     }
+    int vlan = spec.toList().get(0);
     Server server = servers.get(serverId).orElseThrow(() -> new ClientException("server "
         + serverId + " (VM_UUID) does not exist; was the app deleted?"));
     String sandbox = scope.reservationId();
+    if (trunk) {
+      String mac = trunks.set(server, spec, sandbox, scope);
+      return new VlanResult(ResultTypes.SET_VLAN, a.actionId(), true, "trunk port of " + kind
+          .noun() + " " + spec + " on server " + server.getId(), "", mac);
+    }
     Network net = networks.getOrCreate(sandbox, vlan);
     String portName = Marks.PREFIX + "vlan" + vlan + "-" + server.getId();
     Optional<Port> earlier = servers.ports(server.getId()).stream()
@@ -81,9 +98,9 @@ final class OpenStackL2Fabric implements L2Fabric {
         .findFirst();
     if (earlier.isPresent()) {
       return new VlanResult(ResultTypes.SET_VLAN, a.actionId(), true, "server " + server.getId()
-          + " already has a port on VLAN " + vlan, "", earlier.get().getMacAddress());
+          + " already has a port on " + networks.named(vlan), "", earlier.get().getMacAddress());
     }
-    Port port = s.call("create a port on VLAN " + vlan, () -> s.os().networking().port()
+    Port port = s.call("create a port on " + networks.named(vlan), () -> s.os().networking().port()
         .create(NeutronPort.builder().name(portName).networkId(net.getId()).build()));
     try {
       s.call("attach port " + port.getId() + " to server " + server.getId(), () -> s.os()
@@ -94,10 +111,10 @@ final class OpenStackL2Fabric implements L2Fabric {
       networks.deleteIfEmpty(net.getId());
       throw e;
     }
-    scope.progress("server " + server.getName() + " joined VLAN " + vlan + " (" + port
-        .getMacAddress() + ")");
+    scope.progress("server " + server.getName() + " joined " + networks.named(vlan) + " ("
+        + port.getMacAddress() + ")");
     return new VlanResult(ResultTypes.SET_VLAN, a.actionId(), true, "port " + port.getId()
-        + " of VLAN " + vlan + " attached to server " + server.getId(), "",
+        + " of " + networks.named(vlan) + " attached to server " + server.getId(), "",
         port.getMacAddress());
   }
 
@@ -110,11 +127,24 @@ final class OpenStackL2Fabric implements L2Fabric {
     String wanted = mac.strip().toLowerCase(Locale.ROOT);
     List<? extends Port> ports = s.call("find the port of " + wanted, () -> s.os().networking()
         .port().list(PortListOptions.create().macAddress(wanted)));
+    // a trunk's subports share its parent's MAC: the parent is the interface
     Port port = ports.stream().filter(p -> p.getName() != null
-        && p.getName().startsWith(Marks.PREFIX)).findFirst().orElse(null);
+        && p.getName().startsWith(Marks.PREFIX)).min(java.util.Comparator.comparing(
+            p -> Trunks.isParent(p) ? 0 : 1)).orElse(null);
     if (port == null) {
       return new VlanResult(ResultTypes.REMOVE_VLAN, a.actionId(), true, "no port with MAC "
           + wanted + " is left", "", wanted);
+    }
+    if (Trunks.isParent(port)) {
+      VlanSpec spec;
+      try {
+        spec = a.connectionParams().vlans(s.settings().segments());
+      } catch (VlanSpecException e) {
+        throw new ClientException("removeVlan " + a.actionId() + ": " + e.getMessage());
+      }
+      trunks.remove(port, spec, scope);
+      return new VlanResult(ResultTypes.REMOVE_VLAN, a.actionId(), true, "took " + spec
+          + " off trunk port " + port.getId(), "", wanted);
     }
     s.action("delete port " + port.getId(), true, () -> s.os().networking().port()
         .delete(port.getId()));

@@ -1,5 +1,6 @@
 package dev.hangar.driver.openstack;
 
+import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.driver.ClientException;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ProviderResource;
@@ -19,10 +20,13 @@ import java.util.List;
  * @param region empty: the catalog's only (or first) region
  * @param vlanMin the lowest VLAN id sandboxes may use (1 when the range is empty)
  * @param externalNetwork empty: no floating IPs, no sandbox routers
+ * @param segments VLAN Type: the sandbox networks are Neutron vlan networks on the physical
+ *     network, or vxlan networks whose segmentation id is the VNI
  */
 record OpenStackSettings(String providerName, String keystoneUrl, String domain, String project,
     String user, String password, String region, String physicalNetwork, int vlanMin,
-    int vlanMax, String externalNetwork, String managementNetwork, String flavor) {
+    int vlanMax, String externalNetwork, String managementNetwork, String flavor,
+    SegmentKind segments) {
 
   static OpenStackSettings from(ProviderResource provider, CommandScope scope) {
     AttributeValues v = provider.values(List.of());
@@ -39,17 +43,23 @@ record OpenStackSettings(String providerName, String keystoneUrl, String domain,
           + " set the password of user '" + user + "'");
     }
     String password = scope.decrypt(encrypted);
-    int[] range = vlanRange(read(v, ProviderModel.VLAN_RANGE).strip(), where);
+    SegmentKind segments;
+    try {
+      segments = SegmentKind.ofVlanType(read(v, ProviderModel.VLAN_TYPE));
+    } catch (IllegalArgumentException e) {
+      throw new ClientException(e.getMessage() + " (" + where + ")");
+    }
+    int[] range = vlanRange(read(v, ProviderModel.VLAN_RANGE).strip(), segments, where);
     String mgmt = required(v, ProviderModel.MANAGEMENT_NETWORK, where, "the Neutron network"
         + " (name or id) of every server's first NIC");
     return new OpenStackSettings(provider.name(), url.replaceAll("/+$", ""),
         domain.isEmpty() ? "Default" : domain, project, user, password,
         read(v, ProviderModel.REGION).strip(), read(v, ProviderModel.PHYSICAL_NETWORK).strip(),
         range[0], range[1], read(v, ProviderModel.EXTERNAL_NETWORK).strip(), mgmt,
-        read(v, ProviderModel.FLAVOR).strip());
+        read(v, ProviderModel.FLAVOR).strip(), segments);
   }
 
-  /** Whether the sandbox may use VLAN {@code id} on the physical network. */
+  /** Whether the sandbox may use VLAN (or, with VXLAN, VNI) {@code id}. */
   boolean vlanAllowed(int id) {
     return id >= vlanMin && id <= vlanMax;
   }
@@ -86,22 +96,23 @@ record OpenStackSettings(String providerName, String keystoneUrl, String domain,
         + " URL of Keystone v3, e.g. http://controller:5000/v3 (got '" + shown(raw) + "')");
   }
 
-  private static int[] vlanRange(String raw, String where) {
+  private static int[] vlanRange(String raw, SegmentKind kind, String where) {
     if (raw.isEmpty()) {
-      return new int[] {1, 4094};
+      return new int[] {1, kind.max()};
     }
     String[] parts = raw.split("-", -1);
     try {
       int lo = Integer.parseInt(parts[0].strip());
       int hi = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : lo;
-      if (parts.length <= 2 && lo >= 1 && hi <= 4094 && lo <= hi) {
+      if (parts.length <= 2 && lo >= 1 && hi <= kind.max() && lo <= hi) {
         return new int[] {lo, hi};
       }
     } catch (NumberFormatException e) {
       // reported below
     }
     throw new ClientException("attribute 'VLAN Range' of " + where + " must be FIRST-LAST"
-        + " within 1-4094, e.g. 1000-2999 (got '" + shown(raw) + "')");
+        + " within 1-" + kind.max() + (kind == SegmentKind.VXLAN ? " (VNIs, VLAN Type VXLAN)"
+        : "") + ", e.g. 1000-2999 (got '" + shown(raw) + "')");
   }
 
   private static String shown(String s) {
@@ -112,6 +123,6 @@ record OpenStackSettings(String providerName, String keystoneUrl, String domain,
   public String toString() {
     return "OpenStackSettings[provider=" + providerName + ", keystone=" + keystoneUrl
         + ", domain=" + domain + ", project=" + project + ", user=" + user
-        + ", password=***, region=" + region + "]";
+        + ", password=***, region=" + region + ", segments=" + segments + "]";
   }
 }

@@ -18,22 +18,35 @@ import org.openstack4j.model.common.ActionResponse;
 import org.openstack4j.model.common.Identifier;
 import org.openstack4j.model.identity.v3.Token;
 import org.openstack4j.openstack.OSFactory;
+import org.openstack4j.openstack.internal.OSClientSession;
 
 /**
- * One command's login to OpenStack: a Keystone token, taken on first use, and clients bound to
- * it. openstack4j keeps its client in a thread-local, so {@link #os()} gives each calling thread
- * its own client on the same token (no HTTP). Every call goes through {@link #call}, which turns
- * openstack4j's exceptions into the driver's: unreachable is retryable and names the URL.
+ * One command's use of OpenStack: a Keystone token, taken on first use from {@link
+ * KeystoneTokens} (a login only when no fresh token of these credentials is kept), and clients
+ * bound to it. openstack4j keeps its client in a thread-local, so {@link #os()} gives each
+ * calling thread its own client on the same token (no HTTP). Every call goes through {@link
+ * #call}, which turns openstack4j's exceptions into the driver's (unreachable is retryable and
+ * names the URL) and follows a token that OpenStack refused: openstack4j logs in again once on a
+ * 401 and repeats the request, and the new token replaces the kept one; a 401 that still comes
+ * through drops the kept token and the call is made once more on a new login.
  */
 final class OsSession {
   private final OpenStackSettings settings;
   private final OpenStackTimeouts timeouts;
   private final Config config;
+  private final KeystoneTokens tokens;
+  private final KeystoneTokens.Key key;
   private volatile Token token;
 
   OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts) {
+    this(settings, timeouts, KeystoneTokens.SHARED);
+  }
+
+  OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts, KeystoneTokens tokens) {
     this.settings = settings;
     this.timeouts = timeouts;
+    this.tokens = tokens;
+    this.key = KeystoneTokens.Key.of(settings);
     this.config = Config.newConfig()
         .withConnectionTimeout((int) timeouts.connect().toMillis())
         .withReadTimeout((int) timeouts.read().toMillis());
@@ -61,17 +74,47 @@ final class OsSession {
     return token().getProject().getId();
   }
 
-  private Token token() {
+  /** The token this command uses (kept across commands). */
+  Token token() {
     Token t = token;
     if (t == null) {
       synchronized (this) {
         if (token == null) {
-          token = login();
+          token = tokens.get(key, this::login);
         }
         t = token;
       }
     }
     return t;
+  }
+
+  /** OpenStack refused {@code stale}: the next call logs in (or takes a newer kept token). */
+  private synchronized void refused(Token stale) {
+    tokens.forget(key, stale);
+    if (token == stale) {
+      token = null;
+    }
+  }
+
+  /**
+   * After a call: when openstack4j logged in again on a 401 (its session on this thread holds
+   * another token than ours), that token replaces ours here and in the kept tokens.
+   */
+  private void adoptRenewed(Token used) {
+    if (used == null) {
+      return;
+    }
+    Token now = OSClientSession.getCurrent() instanceof OSClientSession.OSClientSessionV3 v3
+        ? v3.getToken() : null;
+    if (now != null && now != used && now.getId() != null
+        && !now.getId().equals(used.getId())) {
+      synchronized (this) {
+        tokens.replace(key, used, now);
+        if (token == used) {
+          token = now;
+        }
+      }
+    }
   }
 
   private Token login() {
@@ -100,12 +143,27 @@ final class OsSession {
 
   /** Runs one API call; openstack4j's failures become the driver's. */
   <T> T call(String what, Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (HangarException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw wrap(what, e);
+    for (int attempt = 0; ; attempt++) {
+      Token used = null;
+      try {
+        used = token(); // a refused login is the driver's error already
+        T answer = call.get();
+        adoptRenewed(used);
+        if (attempt == 0 && answer instanceof ActionResponse r && r.getCode() == 401) {
+          refused(used); // a request that OpenStack refused did nothing: make it again
+          continue;
+        }
+        return answer;
+      } catch (HangarException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (attempt == 0 && used != null && e instanceof ResponseException r
+            && r.getStatus() == 401) {
+          refused(used);
+          continue;
+        }
+        throw wrap(what, e);
+      }
     }
   }
 

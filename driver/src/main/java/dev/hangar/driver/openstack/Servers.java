@@ -107,7 +107,9 @@ final class Servers {
     // port and so would never get to the network).
     VlanNetworks networks = new VlanNetworks(s);
     for (Port p : ports) {
-      if (p.getName() != null && p.getName().startsWith(Marks.PREFIX)) {
+      if (Trunks.isParent(p)) {
+        new Trunks(s, networks).remove(p, null, scope); // its subports, trunk, port, network
+      } else if (p.getName() != null && p.getName().startsWith(Marks.PREFIX)) {
         s.action("delete port " + p.getId(), true, () -> s.os().networking().port()
             .delete(p.getId()));
         networks.deleteIfEmpty(p.getNetworkId());

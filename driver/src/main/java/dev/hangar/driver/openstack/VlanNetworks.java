@@ -1,5 +1,6 @@
 package dev.hangar.driver.openstack;
 
+import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.HangarException;
 import java.util.List;
@@ -16,20 +17,28 @@ import org.openstack4j.openstack.networking.domain.NeutronSubnet;
 /**
  * The sandbox's Neutron networks, one per VLAN: a provider network of type vlan on the
  * provider's physical network with that segmentation id, named after the sandbox and the VLAN
- * ({@link Marks#vlanNetwork}). Neutron itself allows one network per (physical network, VLAN),
- * so two requests that create the same VLAN at once get one network: the loser's create is
- * refused (409) and it takes the winner's network.
+ * ({@link Marks#vlanNetwork}); with VLAN Type VXLAN a provider network of type vxlan whose
+ * segmentation id is the VNI ({@link Marks#vxlanNetwork}). Neutron itself allows one network
+ * per segment, so two requests that create the same VLAN at once get one network: the loser's
+ * create is refused (409) and it takes the winner's network.
  */
 final class VlanNetworks {
   private final OsSession s;
+  private final boolean vxlan;
 
   VlanNetworks(OsSession s) {
     this.s = s;
+    this.vxlan = s.settings().segments() == SegmentKind.VXLAN;
+  }
+
+  /** "VLAN 10" or "VNI 10", as messages name a segment. */
+  String named(int id) {
+    return s.settings().segments().noun() + " " + id;
   }
 
   /** The sandbox's network for {@code vlan}, with its subnet, made when there is none. */
   Network getOrCreate(String sandbox, int vlan) {
-    String name = Marks.vlanNetwork(sandbox, vlan);
+    String name = vxlan ? Marks.vxlanNetwork(sandbox, vlan) : Marks.vlanNetwork(sandbox, vlan);
     Network found = find(name);
     if (found == null) {
       Network made = create(name, vlan);
@@ -66,7 +75,7 @@ final class VlanNetworks {
   private Network withSubnet(Network net, int vlan) {
     Subnet wanted = NeutronSubnet.builder().name(net.getName()).networkId(net.getId())
         .ipVersion(IPVersionType.V4).cidr(cidr(vlan)).enableDHCP(false).noGateway().build();
-    s.call("create the subnet of VLAN " + vlan, () -> s.os().networking().subnet()
+    s.call("create the subnet of " + named(vlan), () -> s.os().networking().subnet()
         .create(wanted));
     return s.call("read network " + net.getId(), () -> s.os().networking().network()
         .get(net.getId()));
@@ -74,25 +83,32 @@ final class VlanNetworks {
 
   /**
    * The VLAN network's subnet: addresses only so that Neutron ports can exist (no DHCP, no
-   * gateway; the apps address themselves), 10.200.0.0/24 + VLAN id, one /24 per VLAN.
+   * gateway; the apps address themselves), 10.200.0.0/24 + VLAN id, one /24 per VLAN. VNIs
+   * beyond 14335 wrap around within 10.200-255.x: networks without a router may overlap.
    */
   static String cidr(int vlan) {
-    return "10." + (200 + (vlan >> 8)) + "." + (vlan & 255) + ".0/24";
+    return "10." + (200 + (vlan >> 8) % 56) + "." + (vlan & 255) + ".0/24";
   }
 
   /** Creates the network; null when Neutron refused it because this sandbox's exists now. */
   private Network create(String name, int vlan) {
-    Network wanted = NeutronNetwork.builder().name(name).adminStateUp(true)
-        .networkType(NetworkType.VLAN).physicalNetwork(s.settings().physicalNetwork())
-        .segmentId(Integer.toString(vlan)).build();
+    var b = NeutronNetwork.builder().name(name).adminStateUp(true)
+        .segmentId(Integer.toString(vlan));
+    Network wanted = vxlan ? b.networkType(NetworkType.VXLAN).build()
+        : b.networkType(NetworkType.VLAN).physicalNetwork(s.settings().physicalNetwork()).build();
     try {
-      return s.call("create the network of VLAN " + vlan, () -> s.os().networking().network()
+      return s.call("create the network of " + named(vlan), () -> s.os().networking().network()
           .create(wanted));
     } catch (HangarException e) {
       // A concurrent request of this sandbox made it first (Neutron refused the second
       // segment); any other holder of the VLAN is an error worth naming.
       if (find(name) != null) {
         return null;
+      }
+      if (vxlan) {
+        throw BackendException.failed(named(vlan) + " could not get a vxlan network: "
+            + e.getMessage() + " (is the VNI used by another network, or does the cloud's"
+            + " ML2 not allow vxlan networks?)", e);
       }
       throw BackendException.failed("VLAN " + vlan + " on physical network '"
           + s.settings().physicalNetwork() + "' could not get a network: " + e.getMessage()

@@ -25,8 +25,8 @@ import org.openstack4j.model.network.options.PortListOptions;
 /**
  * ApplyConnectivityChanges on the real stack: two servers join VLAN 1010 in two requests sent
  * at once (one Neutron vlan network, segmentation id 1010, one port each, the MACs answered),
- * a VLAN outside the range and Trunk mode fail alone, removeVlan deletes the ports and then the
- * network, and a removeVlan after the delete succeeds.
+ * a VLAN outside the range (Access or Trunk) fails alone, removeVlan deletes the ports and then
+ * the network, and a removeVlan after the delete succeeds.
  */
 class OpenStackL2Test {
   private final OpenStackTestbed bed = new OpenStackTestbed();
@@ -60,11 +60,12 @@ class OpenStackL2Test {
     assertThat(ports).extracting(Port::getDeviceId).containsExactlyInAnyOrder(
         a.path("vmUuid").asText(), b.path("vmUuid").asText());
 
-    // per-action errors: outside the VLAN Range, Trunk mode; the good action still applies
+    // per-action errors: outside the VLAN Range (Access, Trunk); the good action still applies
     JsonNode mixed = apply(null, setVlan("bad", a, "20", "Access"),
-        setVlan("trunk", a, "1011-1012", "Trunk"), setVlan("again", a, "1010", "Access"));
+        setVlan("trunk", a, "1011,20", "Trunk"), setVlan("again", a, "1010", "Access"));
     assertThat(mixed.get(0).path("errorMessage").asText()).contains("VLAN Range");
-    assertThat(mixed.get(1).path("errorMessage").asText()).contains("Trunk");
+    assertThat(mixed.get(1).path("errorMessage").asText()).contains("VLAN 20")
+        .contains("VLAN Range");
     assertThat(mixed.get(2).path("success").asBoolean()).isTrue();
     assertThat(mixed.get(2).path("updatedInterface").asText())
         .isEqualTo(sa.path("updatedInterface").asText());

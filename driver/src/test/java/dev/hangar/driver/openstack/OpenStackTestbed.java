@@ -73,6 +73,13 @@ final class OpenStackTestbed {
     attributes.put("Hangar Cloud Provider.Flavor", OpenStackSeed.FLAVOR);
   }
 
+  /** The provider's settings as a command reads them, with {@code password}. */
+  OpenStackSettings settings(String password) {
+    return new OpenStackSettings("hangar-os", stack.keystoneUrl(), "Default", "admin", "admin",
+        password, "RegionOne", stack.physicalNetwork(), 1000, 2999, OpenStackSeed.EXTERNAL,
+        OpenStackSeed.MANAGEMENT, OpenStackSeed.FLAVOR, dev.hangar.datamodel.SegmentKind.VLAN);
+  }
+
   /** An admin client of the stack, bound to the calling thread. */
   OSClientV3 admin() {
     return OSFactory.builderV3().endpoint(stack.keystoneUrl())
