@@ -80,8 +80,8 @@ final class PortFirewall {
     if (group == null) {
       group = s.call("create security group " + name, () -> s.os().networking()
           .securitygroup().create(NeutronSecurityGroup.builder().name(name)
-              .description("Hangar: inbound rules of server " + serverId + " on subnet "
-                  + subnetId).build()));
+              .description(SandboxMarks.appGroupDescription(sandbox, serverId, subnetId))
+              .build()));
     }
     String groupId = group.getId();
     List<? extends SecurityGroupRule> existing = group.getRules() == null ? List.of()

@@ -54,6 +54,20 @@ final class SandboxMarks {
     return prefix(sandbox) + "nic" + index + "-" + ServerPlan.shortHash(actionId);
   }
 
+  /**
+   * The description of an app's group: it names the sandbox exactly, so that Cleanup, which
+   * finds app groups by name prefix, never takes another sandbox's whose id extends this one.
+   */
+  static String appGroupDescription(String sandbox, String serverId, String subnetId) {
+    String d = appGroupMark(sandbox) + "inbound rules of server " + serverId + " on subnet "
+        + subnetId;
+    return d.length() > 255 ? d.substring(0, 255) : d;
+  }
+
+  static String appGroupMark(String sandbox) {
+    return "hangar sandbox=" + safe(sandbox) + ": ";
+  }
+
   /** The Nova key pair of the sandbox. */
   static String keyPair(String sandbox) {
     return "hangar-" + safe(sandbox);

@@ -105,11 +105,15 @@ final class SandboxTeardown {
       count(deleted, "networks", Neutron.delete(s, "delete network " + n.getId(), () -> s
           .os().networking().network().delete(n.getId())));
     }
-    List<SecurityGroup> groups = new ArrayList<>(s.call("list security groups", () -> s.os()
-        .networking().securitygroup().list()).stream().filter(g -> g.getName() != null
-        && g.getName().startsWith(prefix)).toList());
-    // the apps' groups first: they may refer to nothing, the sandbox group is their peer's
     String sandboxGroup = SandboxMarks.sandboxGroup(sandbox);
+    String appGroups = prefix + "app-";
+    String appMark = SandboxMarks.appGroupMark(sandbox);
+    List<SecurityGroup> groups = new ArrayList<>(s.call("list security groups", () -> s.os()
+        .networking().securitygroup().list()).stream().filter(g -> sandboxGroup.equals(
+            g.getName()) || g.getName() != null && g.getName().startsWith(appGroups)
+            && g.getDescription() != null && g.getDescription().startsWith(appMark))
+        .toList());
+    // the apps' groups first: they may refer to nothing, the sandbox group is their peer's
     groups.sort((a, b) -> Boolean.compare(sandboxGroup.equals(a.getName()),
         sandboxGroup.equals(b.getName())));
     for (SecurityGroup g : groups) {
