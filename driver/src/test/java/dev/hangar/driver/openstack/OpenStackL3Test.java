@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.openstack4j.api.OSClient.OSClientV3;
 import org.openstack4j.model.compute.Server;
@@ -30,7 +31,8 @@ import org.openstack4j.model.network.options.PortListOptions;
  * opens ports on the app's port (twice: nothing changes); CleanupSandboxInfra deletes it all, the
  * server left behind included, and the project holds exactly what it held before; a second
  * Cleanup succeeds. A Prepare failing in its middle (Neutron refusing an overlapping subnet)
- * leaves the project as it found it; a network in 'Networks in use' is refused.
+ * leaves the project as it found it, and so does one cancelled in its middle; a network in
+ * 'Networks in use' is refused.
  */
 class OpenStackL3Test {
   private final OpenStackTestbed bed = new OpenStackTestbed();
@@ -143,6 +145,18 @@ class OpenStackL3Test {
     assertThat(reserved.get(0).path("errorMessage").asText()).contains("Networks in use",
         "10.9.0.0/16");
     assertThat(reserved.get(2).path("success").asBoolean()).isFalse();
+    // cancelled once its first subnet is made: rolled back the same way
+    AtomicBoolean cancel = new AtomicBoolean();
+    bed.onProgress = m -> {
+      if (m.startsWith("created subnet 10.4.0.0/28")) {
+        cancel.set(true);
+      }
+    };
+    JsonNode cancelled = prepare(cancel::get, "10.4.0.0/24", "10.4.0.0/28", "10.4.0.16/28");
+    assertThat(cancelled).hasSize(4).allSatisfy(r -> assertThat(r.path("errorMessage")
+        .asText()).contains("cancelled"));
+    assertThat(state(os)).isEqualTo(before);
+    bed.onProgress = m -> { };
     JsonNode ok = prepare("10.3.0.0/24", "10.3.0.0/28");
     assertThat(ok.get(2).path("success").asBoolean()).as(ok.toString()).isTrue();
     assertThat(cleanup().path("success").asBoolean()).isTrue();
@@ -174,6 +188,10 @@ class OpenStackL3Test {
   }
 
   private JsonNode prepare(String network, String... subnets) {
+    return prepare(CancellationContext.NONE, network, subnets);
+  }
+
+  private JsonNode prepare(CancellationContext cancel, String network, String... subnets) {
     List<String> actions = new ArrayList<>();
     actions.add("{\"actionId\":\"b0b0b0b0-0006\",\"type\":\"prepareCloudInfra\","
         + "\"actionParams\":{\"type\":\"prepareCloudInfraParams\",\"cidr\":\"" + network
@@ -185,7 +203,7 @@ class OpenStackL3Test {
           + "\",\"isPublic\":" + (i == 0) + ",\"alias\":\"s" + i + "\"}}");
     }
     return results(bed.driver.prepareSandboxInfra(bed.resource(), request(actions.toArray(
-        String[]::new)), CancellationContext.NONE));
+        String[]::new)), cancel));
   }
 
   private JsonNode cleanup() {
