@@ -163,10 +163,12 @@ class OpenStackL3Test {
     assertThat(state(os)).isEqualTo(before);
   }
 
-  /** Every object of the project, by kind: ids (key pairs by name). */
+  /** Every object of the project, by kind: ids (key pairs by name; servers not DELETED). */
   static Map<String, TreeSet<String>> state(OSClientV3 os) {
     Map<String, TreeSet<String>> m = new LinkedHashMap<>();
-    m.put("servers", ids(os.compute().servers().list().stream().map(Server::getId).toList()));
+    // Nova lists a deleted server (status DELETED) for a moment after its delete
+    m.put("servers", ids(os.compute().servers().list().stream().filter(x -> x.getStatus()
+        != Server.Status.DELETED).map(Server::getId).toList()));
     m.put("ports", ids(os.networking().port().list().stream().map(Port::getId).toList()));
     m.put("networks", ids(os.networking().network().list().stream().map(Network::getId)
         .toList()));
