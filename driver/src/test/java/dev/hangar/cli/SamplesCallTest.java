@@ -85,7 +85,20 @@ class SamplesCallTest {
       new Sample("Deploy", "contexts/openstack-provider.json",
           "requests/deploy-openstack-db.json", NO_KEYSTONE),
       new Sample("PowerOn", "contexts/openstack-remote-web.json", null, NO_KEYSTONE),
-      new Sample("PowerOff", "contexts/openstack-remote-db.json", null, NO_KEYSTONE));
+      new Sample("PowerOff", "contexts/openstack-remote-db.json", null, NO_KEYSTONE),
+      new Sample("get_inventory", "contexts/openstack-l3-autoload.json", null, NO_KEYSTONE),
+      new Sample("PrepareSandboxInfra", "contexts/openstack-l3-provider.json",
+          "requests/prepare-sandbox-infra.json", NO_KEYSTONE),
+      new Sample("Deploy", "contexts/openstack-l3-provider.json",
+          "requests/deploy-openstack-l3.json", NO_KEYSTONE),
+      new Sample("GetVmDetails", "contexts/openstack-l3-provider.json",
+          "requests/get-vm-details-openstack-l3.json", NO_KEYSTONE),
+      new Sample("SetAppSecurityGroups", "contexts/openstack-l3-provider.json",
+          "requests/set-app-security-groups-openstack.json", NO_KEYSTONE),
+      new Sample("CleanupSandboxInfra", "contexts/openstack-l3-provider.json",
+          "requests/cleanup-sandbox-infra.json", NO_KEYSTONE),
+      new Sample("remote_refresh_ip", "contexts/openstack-l3-remote-app.json", null,
+          NO_KEYSTONE));
 
   @BeforeAll
   static void startEc2Peer() {

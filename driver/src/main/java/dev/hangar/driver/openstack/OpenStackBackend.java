@@ -4,16 +4,20 @@ import dev.hangar.datamodel.context.AutoLoadDetails;
 import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L2Fabric;
+import dev.hangar.driver.spi.L3Fabric;
+import dev.hangar.driver.spi.ProviderResource;
 import java.util.Optional;
 
 /** The OpenStack cloud for one command: its login, dropped with the command. */
 final class OpenStackBackend implements Backend {
   private final OsSession session;
   private final OpenStackCompute compute;
+  private final ProviderResource provider;
 
-  OpenStackBackend(OsSession session) {
+  OpenStackBackend(OsSession session, ProviderResource provider) {
     this.session = session;
     this.compute = new OpenStackCompute(session);
+    this.provider = provider;
   }
 
   @Override
@@ -29,5 +33,10 @@ final class OpenStackBackend implements Backend {
   @Override
   public Optional<L2Fabric> l2Fabric() {
     return Optional.of(new OpenStackL2Fabric(session));
+  }
+
+  @Override
+  public Optional<L3Fabric> l3Fabric() {
+    return Optional.of(new OpenStackL3Fabric(session, provider));
   }
 }

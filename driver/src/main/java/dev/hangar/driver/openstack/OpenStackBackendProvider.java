@@ -40,6 +40,6 @@ public final class OpenStackBackendProvider implements BackendProvider {
   public Backend open(ProviderResource provider, CommandScope scope) {
     provider.networkingType(); // checked: L2 or L3
     return new OpenStackBackend(new OsSession(OpenStackSettings.from(provider, scope),
-        timeouts));
+        timeouts), provider);
   }
 }

@@ -1,6 +1,7 @@
 package dev.hangar.driver.openstack;
 
 import dev.hangar.datamodel.request.Attribute;
+import dev.hangar.datamodel.request.ConnectSubnet;
 import dev.hangar.datamodel.result.DeployAppResult;
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
@@ -29,7 +30,9 @@ import org.openstack4j.openstack.networking.domain.NeutronFloatingIP;
  * sandbox, app and actionId in its metadata, waits for ACTIVE (and, with Wait for IP, for its
  * address), and with Floating IP associates one from the external network. A retried Deploy
  * finds the server of its actionId instead of booting a second. A failure or cancellation
- * after the boot deletes what was made, newest first.
+ * after the boot deletes what was made, newest first. On an L3 sandbox (connectSubnet actions)
+ * the server boots on ports of the sandbox's subnets ({@link SubnetPorts}) instead of the
+ * management network, with the sandbox's key pair, and each connectSubnet gets its result.
  */
 final class ServerDeployer {
   private final OsSession s;
@@ -48,6 +51,7 @@ final class ServerDeployer {
     ServerPlan plan = ServerPlan.of(request, s.settings());
     Resolver names = new Resolver(s);
     Rollback rollback = new Rollback();
+    List<ConnectSubnet> nics = SubnetPorts.ordered(request.subnets());
     try {
       Optional<Server> earlier = servers.findByAction(plan.vmName(), sandbox, plan.actionId());
       String id;
@@ -58,12 +62,22 @@ final class ServerDeployer {
       } else {
         String image = names.image(plan.image());
         String flavor = names.flavor(plan.flavor());
-        String network = names.network(s.settings().managementNetwork(),
-            "Management Network");
+        ServerCreateBuilder b = NovaServerCreate.builder();
+        if (nics.isEmpty()) {
+          b.networks(List.of(names.network(s.settings().managementNetwork(),
+              "Management Network")));
+        } else {
+          // L3: the NICs are ports on the sandbox's subnets, with the sandbox's key pair
+          new SubnetPorts(s).create(nics, sandbox, plan.actionId(), rollback, scope)
+              .forEach(p -> b.addNetworkPort(p.getId()));
+          if (new SandboxKeyPair(s).find(sandbox) != null) {
+            b.keypairName(SandboxMarks.keyPair(sandbox));
+          }
+        }
         scope.checkCancelled("booting " + plan.vmName());
         scope.progress("booting " + plan.vmName() + " (image " + plan.image() + ", flavor "
             + plan.flavor() + ")");
-        id = boot(plan, sandbox, image, flavor, network);
+        id = boot(b, plan, sandbox, image, flavor);
         info = "booted server " + id;
       }
       String serverId = id;
@@ -76,7 +90,10 @@ final class ServerDeployer {
       Server ready = plan.waitForIp() ? awaitAddress(active, plan, scope) : servers.get(id)
           .orElse(active);
       rollback.commit();
-      return outcome(ready, plan, info);
+      DeployOutcome done = outcome(ready, plan, info);
+      return nics.isEmpty() ? done : new DeployOutcome(done.deployed(), SubnetPorts.results(
+          nics, sandbox, plan.actionId(), servers.ports(id),
+          ServerDetails.addresses(ready, s.settings()).publicIp()));
     } catch (RuntimeException e) {
       String undo = rollback.undo();
       if (undo.isEmpty()) {
@@ -88,10 +105,9 @@ final class ServerDeployer {
     }
   }
 
-  private String boot(ServerPlan plan, String sandbox, String image, String flavor,
-      String network) {
-    ServerCreateBuilder b = NovaServerCreate.builder().name(plan.vmName()).image(image)
-        .flavor(flavor).networks(List.of(network))
+  private String boot(ServerCreateBuilder b, ServerPlan plan, String sandbox, String image,
+      String flavor) {
+    b.name(plan.vmName()).image(image).flavor(flavor)
         .addMetadata(Marks.server(sandbox, plan.appName(), plan.actionId()));
     if (!plan.availabilityZone().isEmpty()) {
       b.availabilityZone(plan.availabilityZone());

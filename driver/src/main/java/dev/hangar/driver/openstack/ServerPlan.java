@@ -29,10 +29,6 @@ record ServerPlan(String actionId, String appName, String vmName, String image, 
 
   static ServerPlan of(DeployRequest r, OpenStackSettings settings) {
     AttributeValues v = r.attributes();
-    if (!r.subnets().isEmpty()) {
-      throw new ClientException("Deploy of '" + PATH + "' takes no connectSubnet actions: with"
-          + " Networking type L2 a server gets its VLANs from ApplyConnectivityChanges");
-    }
     String image = read(v, "Image").strip();
     if (image.isEmpty()) {
       throw new ClientException("attribute 'Image' of deployment path '" + PATH + "' is empty;"

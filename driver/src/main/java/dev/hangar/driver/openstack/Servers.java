@@ -112,7 +112,9 @@ final class Servers {
       } else if (p.getName() != null && p.getName().startsWith(Marks.PREFIX)) {
         s.action("delete port " + p.getId(), true, () -> s.os().networking().port()
             .delete(p.getId()));
-        networks.deleteIfEmpty(p.getNetworkId());
+        if (!p.getName().startsWith(SandboxMarks.ROOT)) { // an L3 sandbox's stays
+          networks.deleteIfEmpty(p.getNetworkId());
+        }
       }
     }
   }
