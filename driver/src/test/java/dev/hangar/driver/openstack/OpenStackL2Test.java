@@ -1,14 +1,11 @@
 package dev.hangar.driver.openstack;
 
 import static dev.hangar.driver.openstack.OpenStackTestbed.CODEC;
-import static dev.hangar.driver.openstack.OpenStackTestbed.deployApp;
 import static dev.hangar.driver.openstack.OpenStackTestbed.request;
 import static dev.hangar.driver.openstack.OpenStackTestbed.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hangar.datamodel.context.CancellationContext;
-import dev.hangar.driver.embedded.OpenStackSeed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +31,8 @@ class OpenStackL2Test {
 
   @Test
   void twoServersOnOneVlanGetOneNetworkAndLeaveNothing() throws Exception {
-    JsonNode a = deploy("a1", "alpha");
-    JsonNode b = deploy("b1", "beta");
+    JsonNode a = bed.deploy("a1", "alpha");
+    JsonNode b = bed.deploy("b1", "beta");
     CyclicBarrier together = new CyclicBarrier(2);
     CompletableFuture<JsonNode> ra = CompletableFuture.supplyAsync(() -> apply(together,
         setVlan("sa", a, "1010", "Access")));
@@ -86,13 +83,6 @@ class OpenStackL2Test {
     // Nova may list a deleted server, status DELETED, for a moment after its delete.
     assertThat(os.compute().servers().list(Map.of("name", "^(alpha|beta)-")).stream()
         .filter(sv -> sv.getStatus() != Server.Status.DELETED)).isEmpty();
-  }
-
-  private JsonNode deploy(String actionId, String app) {
-    JsonNode r = results(bed.driver.deploy(bed.resource(), request(deployApp(actionId, app,
-        Map.of("Image", OpenStackSeed.IMAGE))), CancellationContext.NONE)).get(0);
-    assertThat(r.path("success").asBoolean()).as(r.toString()).isTrue();
-    return r;
   }
 
   @SafeVarargs

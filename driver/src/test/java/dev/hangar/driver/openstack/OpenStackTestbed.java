@@ -1,8 +1,11 @@
 package dev.hangar.driver.openstack;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
 import dev.hangar.datamodel.context.AutoLoadCommandContext;
+import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.datamodel.context.ResourceCommandContext;
 import dev.hangar.datamodel.context.ResourceRemoteCommandContext;
 import dev.hangar.driver.CloudProviderDriver;
@@ -115,6 +118,24 @@ final class OpenStackTestbed {
         + "\",\"address\":\"\",\"attributes\":{\"Public IP\":\"\"},\"app_context\":{"
         + "\"app_request_json\":\"\",\"deployed_app_json\":" + CODEC.write(deployed) + "}}]}",
         ResourceRemoteCommandContext.class);
+  }
+
+  /** Deploys {@code app} from the seed's image; its result, which must be a success. */
+  JsonNode deploy(String actionId, String app) {
+    JsonNode r = results(driver.deploy(resource(), request(deployApp(actionId, app,
+        Map.of("Image", OpenStackSeed.IMAGE))), CancellationContext.NONE)).get(0);
+    assertThat(r.path("success").asBoolean()).as(r.toString()).isTrue();
+    return r;
+  }
+
+  /** ApplyConnectivityChanges of these actions, in one request; their results. */
+  @SafeVarargs
+  final JsonNode apply(Map<String, Object>... actions) {
+    String[] json = new String[actions.length];
+    for (int i = 0; i < actions.length; i++) {
+      json[i] = CODEC.write(actions[i]);
+    }
+    return results(driver.applyConnectivityChanges(resource(), request(json)));
   }
 
   static String request(String... actions) {

@@ -2,15 +2,9 @@ package dev.hangar.driver.openstack;
 
 import static dev.hangar.driver.openstack.OpenStackL2Test.removeVlan;
 import static dev.hangar.driver.openstack.OpenStackL2Test.setVlan;
-import static dev.hangar.driver.openstack.OpenStackTestbed.CODEC;
-import static dev.hangar.driver.openstack.OpenStackTestbed.deployApp;
-import static dev.hangar.driver.openstack.OpenStackTestbed.request;
-import static dev.hangar.driver.openstack.OpenStackTestbed.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hangar.datamodel.context.CancellationContext;
-import dev.hangar.driver.embedded.OpenStackSeed;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,9 +29,9 @@ class OpenStackTrunkTest {
   @Test
   void trunkSubportsFollowSetAndRemoveAndNothingIsLeft() {
     OSClientV3 os = bed.admin();
-    JsonNode a = deploy("ta", "trunka");
+    JsonNode a = bed.deploy("ta", "trunka");
     String serverA = a.path("vmUuid").asText();
-    JsonNode set = apply(setVlan("t1", a, "1020-1021", "Trunk")).get(0);
+    JsonNode set = bed.apply(setVlan("t1", a, "1020-1021", "Trunk")).get(0);
     assertThat(set.path("success").asBoolean()).as(set.toString()).isTrue();
     String mac = set.path("updatedInterface").asText();
     Trunk trunk = trunkOfServer(os, serverA, mac);
@@ -52,16 +46,16 @@ class OpenStackTrunkTest {
       assertThat(net.getProviderSegID()).isEqualTo(String.valueOf(sp.getSegmentationId()));
     }
 
-    JsonNode again = apply(setVlan("t1", a, "1020-1021", "Trunk")).get(0);
+    JsonNode again = bed.apply(setVlan("t1", a, "1020-1021", "Trunk")).get(0);
     assertThat(again.path("updatedInterface").asText()).as(again.toString()).isEqualTo(mac);
     assertThat(segments(trunkOfServer(os, serverA, mac))).hasSize(2);
 
-    JsonNode removed = apply(removeVlan("r1", a, "1021", mac)).get(0);
+    JsonNode removed = bed.apply(removeVlan("r1", a, "1021", mac)).get(0);
     assertThat(removed.path("success").asBoolean()).as(removed.toString()).isTrue();
     assertThat(segments(trunkOfServer(os, serverA, mac))).containsExactly(1020);
     assertThat(networkNamed(os, Marks.vlanNetwork(bed.sandbox, 1021))).isEmpty();
 
-    JsonNode last = apply(removeVlan("r2", a, "1020", mac)).get(0);
+    JsonNode last = bed.apply(removeVlan("r2", a, "1020", mac)).get(0);
     assertThat(last.path("success").asBoolean()).as(last.toString()).isTrue();
     assertThat(os.networking().port().list(PortListOptions.create().macAddress(mac)))
         .as("parent and subports").isEmpty();
@@ -69,9 +63,9 @@ class OpenStackTrunkTest {
     assertThat(networkNamed(os, Marks.vlanNetwork(bed.sandbox, 1020))).isEmpty();
 
     // a trunk still there when the server goes is dismantled with it
-    JsonNode b = deploy("tb", "trunkb");
+    JsonNode b = bed.deploy("tb", "trunkb");
     String serverB = b.path("vmUuid").asText();
-    JsonNode setB = apply(setVlan("t2", b, "1030,1032", "Trunk")).get(0);
+    JsonNode setB = bed.apply(setVlan("t2", b, "1030,1032", "Trunk")).get(0);
     assertThat(setB.path("success").asBoolean()).as(setB.toString()).isTrue();
     assertThat(segments(trunkOfServer(os, serverB, setB.path("updatedInterface").asText())))
         .containsExactlyInAnyOrder(1030, 1032);
@@ -109,21 +103,5 @@ class OpenStackTrunkTest {
         .getId().equals(t.getParentPort())).map(t -> (Trunk) t).toList();
     assertThat(trunks).hasSize(1);
     return trunks.get(0);
-  }
-
-  private JsonNode deploy(String actionId, String app) {
-    JsonNode r = results(bed.driver.deploy(bed.resource(), request(deployApp(actionId, app,
-        Map.of("Image", OpenStackSeed.IMAGE))), CancellationContext.NONE)).get(0);
-    assertThat(r.path("success").asBoolean()).as(r.toString()).isTrue();
-    return r;
-  }
-
-  @SafeVarargs
-  private JsonNode apply(Map<String, Object>... actions) {
-    String[] json = new String[actions.length];
-    for (int i = 0; i < actions.length; i++) {
-      json[i] = CODEC.write(actions[i]);
-    }
-    return results(bed.driver.applyConnectivityChanges(bed.resource(), request(json)));
   }
 }

@@ -2,15 +2,9 @@ package dev.hangar.driver.openstack;
 
 import static dev.hangar.driver.openstack.OpenStackL2Test.removeVlan;
 import static dev.hangar.driver.openstack.OpenStackL2Test.setVlan;
-import static dev.hangar.driver.openstack.OpenStackTestbed.CODEC;
-import static dev.hangar.driver.openstack.OpenStackTestbed.deployApp;
-import static dev.hangar.driver.openstack.OpenStackTestbed.request;
-import static dev.hangar.driver.openstack.OpenStackTestbed.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hangar.datamodel.context.CancellationContext;
-import dev.hangar.driver.embedded.OpenStackSeed;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,8 +28,8 @@ class OpenStackVxlanTest {
     bed.attributes.put("Hangar Cloud Provider.VLAN Type", "VXLAN");
     bed.attributes.put("Hangar Cloud Provider.VLAN Range", "");
     OSClientV3 os = bed.admin();
-    JsonNode vm = deploy("xa", "vxa");
-    JsonNode r = apply(setVlan("big", vm, "16777215", "Access"),
+    JsonNode vm = bed.deploy("xa", "vxa");
+    JsonNode r = bed.apply(setVlan("big", vm, "16777215", "Access"),
         setVlan("over", vm, "16777216", "Access"), setVlan("mid", vm, "70000", "Access"),
         setVlan("tr", vm, "5000", "Trunk"));
     assertThat(r.get(0).path("success").asBoolean()).as(r.toString()).isTrue();
@@ -56,10 +50,10 @@ class OpenStackVxlanTest {
     }
 
     bed.attributes.put("Hangar Cloud Provider.VLAN Range", "60000-80000");
-    JsonNode outside = apply(setVlan("low", vm, "100", "Access")).get(0);
+    JsonNode outside = bed.apply(setVlan("low", vm, "100", "Access")).get(0);
     assertThat(outside.path("errorMessage").asText()).contains("VNI 100")
         .contains("VLAN Range");
-    JsonNode removed = apply(removeVlan("rb", vm, "16777215", r.get(0).path("updatedInterface")
+    JsonNode removed = bed.apply(removeVlan("rb", vm, "16777215", r.get(0).path("updatedInterface")
         .asText()), removeVlan("rm", vm, "70000", r.get(2).path("updatedInterface").asText()));
     assertThat(removed.get(0).path("success").asBoolean()).as(removed.toString()).isTrue();
     assertThat(removed.get(1).path("success").asBoolean()).as(removed.toString()).isTrue();
@@ -70,21 +64,5 @@ class OpenStackVxlanTest {
 
   private static List<? extends Network> named(OSClientV3 os, String name) {
     return os.networking().network().list(Map.of("name", name));
-  }
-
-  private JsonNode deploy(String actionId, String app) {
-    JsonNode r = results(bed.driver.deploy(bed.resource(), request(deployApp(actionId, app,
-        Map.of("Image", OpenStackSeed.IMAGE))), CancellationContext.NONE)).get(0);
-    assertThat(r.path("success").asBoolean()).as(r.toString()).isTrue();
-    return r;
-  }
-
-  @SafeVarargs
-  private JsonNode apply(Map<String, Object>... actions) {
-    String[] json = new String[actions.length];
-    for (int i = 0; i < actions.length; i++) {
-      json[i] = CODEC.write(actions[i]);
-    }
-    return results(bed.driver.applyConnectivityChanges(bed.resource(), request(json)));
   }
 }
