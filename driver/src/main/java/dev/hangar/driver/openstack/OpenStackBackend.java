@@ -22,7 +22,7 @@ final class OpenStackBackend implements Backend {
 
   @Override
   public AutoLoadDetails validate() {
-    return new OpenStackInventory(session).validate();
+    return new OpenStackInventory(session, "L3".equals(provider.networkingType())).validate();
   }
 
   @Override

@@ -15,13 +15,16 @@ import org.openstack4j.model.network.Network;
  * checks each attribute against the live cloud: the region has compute and network endpoints,
  * the management and external networks exist (the external one with router:external), the
  * default flavor exists, and Neutron takes a network of the VLAN Type on the Physical Network
- * ({@link SegmentProbe}). Every problem found is named in one message.
+ * ({@link SegmentProbe}); with Networking type L3 the External Network is required (every
+ * sandbox router's gateway). Every problem found is named in one message.
  */
 final class OpenStackInventory {
   private final OsSession s;
+  private final boolean l3;
 
-  OpenStackInventory(OsSession s) {
+  OpenStackInventory(OsSession s, boolean l3) {
     this.s = s;
+    this.l3 = l3;
   }
 
   AutoLoadDetails validate() {
@@ -49,6 +52,10 @@ final class OpenStackInventory {
             + st.managementNetwork() + "' has no subnet, so servers would get no address");
       }
     });
+    if (l3 && st.externalNetwork().isEmpty()) {
+      problems.add("attribute 'External Network' is empty; with Networking type L3 it is the"
+          + " gateway of every sandbox router: name the external network (router:external)");
+    }
     if (!st.externalNetwork().isEmpty()) {
       check(problems, () -> {
         Network ext = names.networkObject(st.externalNetwork(), "External Network");
