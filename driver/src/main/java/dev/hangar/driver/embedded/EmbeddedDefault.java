@@ -2,11 +2,9 @@ package dev.hangar.driver.embedded;
 
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.kvm.KvmBackendProvider;
-import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.BackendRegistry;
 import java.io.IOException;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import org.libvirt.LibvirtException;
 
@@ -51,14 +49,9 @@ public final class EmbeddedDefault implements AutoCloseable {
    * default. Closing the registry leaves this object running.
    */
   public BackendRegistry registry() {
-    BackendRegistry r = BackendRegistry.empty();
-    for (BackendProvider p : ServiceLoader.load(BackendProvider.class,
-        Thread.currentThread().getContextClassLoader())) {
-      r.register(p instanceof KvmBackendProvider
-          ? KvmBackendProvider.withEmbeddedDefault(EmbeddedHypervisor.URI, this::readyRemote)
-          : p);
-    }
-    return r;
+    return BackendRegistry.loadInstalled(p -> p instanceof KvmBackendProvider
+        ? KvmBackendProvider.withEmbeddedDefault(EmbeddedHypervisor.URI, this::readyRemote)
+        : p);
   }
 
   /** The private ovsdb-server's TCP remote, starting the embedded default first if needed. */

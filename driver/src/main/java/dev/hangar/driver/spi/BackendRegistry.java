@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The backends a driver can use, by Cloud Type. {@link #loadInstalled()} finds them through
@@ -28,9 +29,22 @@ public final class BackendRegistry implements AutoCloseable {
 
   /** The providers that {@code loader} lists in META-INF/services. */
   public static BackendRegistry loadInstalled(ClassLoader loader) {
+    return loadInstalled(loader, UnaryOperator.identity());
+  }
+
+  /**
+   * The installed providers, each as {@code adapt} gives it back: a process that runs something
+   * of its own (an embedded hypervisor, say) swaps in a provider configured for it.
+   */
+  public static BackendRegistry loadInstalled(UnaryOperator<BackendProvider> adapt) {
+    return loadInstalled(Thread.currentThread().getContextClassLoader(), adapt);
+  }
+
+  private static BackendRegistry loadInstalled(ClassLoader loader,
+      UnaryOperator<BackendProvider> adapt) {
     BackendRegistry r = new BackendRegistry();
     for (BackendProvider p : ServiceLoader.load(BackendProvider.class, loader)) {
-      r.register(p);
+      r.register(adapt.apply(p));
     }
     return r;
   }
