@@ -20,6 +20,21 @@ public interface Backend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** Snapshots of deployed VMs; empty when the cloud has none. */
+  default Optional<SnapshotService> snapshots() {
+    return Optional.empty();
+  }
+
+  /** SaveApp / DeleteSavedApps; empty when the cloud cannot save apps. */
+  default Optional<SavedAppService> savedApps() {
+    return Optional.empty();
+  }
+
+  /** validate_attributes / get_attribute_hints against the live cloud; empty: no live checks. */
+  default Optional<AttributeAdvisor> attributeAdvisor() {
+    return Optional.empty();
+  }
+
   @Override
   default void close() {}
 }

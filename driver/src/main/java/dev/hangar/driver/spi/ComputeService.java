@@ -35,4 +35,18 @@ public interface ComputeService {
 
   /** The VM's current addresses. */
   Addresses addresses(DeployedVm vm, CommandScope scope);
+
+  /**
+   * Changes the VM's vCPUs, memory and disks (reconfigure_vm). A stopped VM takes every change; a
+   * running one what its cloud can change live, else a {@link dev.hangar.driver.ClientException}
+   * saying to power it off. The default: not supported.
+   */
+  default void reconfigure(DeployedVm vm, VmReshape change, CommandScope scope) {
+    throw new UnsupportedOperationException("reconfigure_vm");
+  }
+
+  /** How to open the VM's console. The default: not supported. */
+  default ConsoleAccess console(DeployedVm vm, CommandScope scope) {
+    throw new UnsupportedOperationException("get_vm_console");
+  }
 }
