@@ -75,6 +75,7 @@ final class SavedAmis implements SavedAppService {
       rollback.push("deregister image " + imageId, () -> remove(imageId, r.savedSandboxId(),
           true));
       Image image = awaitAvailable(imageId, scope);
+      scope.checkCancelled("tagging the snapshots of image " + imageId);
       List<String> snapshots = snapshotIds(image);
       if (!snapshots.isEmpty()) {
         Map<String, String> snapshotTags = new LinkedHashMap<>(tags);
@@ -120,9 +121,17 @@ final class SavedAmis implements SavedAppService {
     }
   }
 
-  /** CreateImage; a retried SaveApp whose image exists already (same name) gets that image. */
+  /**
+   * CreateImage; a retried SaveApp gets the image an earlier attempt made (its name is fixed by
+   * the action: found by name first, and EC2's "duplicate name" covers a race with the earlier
+   * attempt).
+   */
   private String create(String instanceId, String name, SaveAppRequest r,
       Map<String, String> tags) {
+    Optional<String> earlier = byName(name, r.savedSandboxId());
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
     try {
       return s.ec2().createImage(q -> q.instanceId(instanceId).name(name).noReboot(false)
           .description(shorten("Hangar saved app '" + r.sourceAppName() + "' of saved sandbox "
@@ -130,15 +139,20 @@ final class SavedAmis implements SavedAppService {
           .tagSpecifications(Tags.spec(ResourceType.IMAGE, tags))).imageId();
     } catch (SdkException e) {
       if ("InvalidAMIName.Duplicate".equals(Ec2Errors.code(e))) {
-        Optional<Image> earlier = s.call("find image " + name, () -> s.ec2().describeImages(q -> q
-            .owners("self").filters(Tags.filter("name", name))).images()).stream().findFirst();
-        if (earlier.isPresent() && r.savedSandboxId().equals(Tags.value(earlier.get().tags(),
-            Tags.SAVED_SANDBOX))) {
-          return earlier.get().imageId();
+        earlier = byName(name, r.savedSandboxId());
+        if (earlier.isPresent()) {
+          return earlier.get();
         }
       }
       throw Ec2Errors.wrap("create an image of " + instanceId, e, s.settings());
     }
+  }
+
+  /** The account's image of that name made for that saved sandbox, if any. */
+  private Optional<String> byName(String name, String savedSandboxId) {
+    return s.call("find image " + name, () -> s.ec2().describeImages(q -> q.owners("self")
+        .filters(Tags.filter("name", name), Tags.tag(Tags.SAVED_SANDBOX, savedSandboxId)))
+        .images()).stream().map(Image::imageId).findFirst();
   }
 
   private Image awaitAvailable(String imageId, CommandScope scope) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.driver.ClientException;
+import dev.hangar.driver.CommandCancelledException;
+import dev.hangar.driver.internal.SecretRedactor;
 import dev.hangar.driver.spi.AttributeAdvisor;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.SavedAppService;
@@ -70,6 +72,12 @@ class AwsSavedAppTest {
             .containsEntry(Tags.IMAGE, ami));
     assertThat(f.bed.moto.requests("CreateImage").get(0).get("NoReboot")).isEqualTo("false");
 
+    // A retried SaveApp (same action) gets the same image, and makes none.
+    SavedApp again = saved.save(new SaveAppRequest("save-1", SAVED, source, "web",
+        "Hangar Cloud Provider.AWS EC2 Instance", sourceAttributes), scope);
+    assertThat(again.artifacts()).isEqualTo(app.artifacts());
+    assertThat(f.bed.moto.requests("CreateImage")).hasSize(1);
+
     // The account's AMIs are now hinted, and the saved app's attributes validate.
     AttributeAdvisor advisor = f.open("get_attribute_hints").attributeAdvisor().orElseThrow();
     assertThat(advisor.hints(DeploymentOptions.AWS_EC2_INSTANCE, "AWS AMI Id", Map.of(), scope))
@@ -90,6 +98,23 @@ class AwsSavedAppTest {
     assertThat(f.ec2.describeSnapshots(q -> q.ownerIds("self")).snapshots())
         .extracting(s -> s.snapshotId()).doesNotContainAnyElementsOf(snapshots);
     saved.delete(delete, scope);
+  }
+
+  @Test
+  void aCancelledSaveRemovesTheImageAndItsSnapshots() {
+    JsonNode web = f.deploy("web-1", "web", Map.of());
+    SavedAppService saved = f.open("SaveApp").savedApps().orElseThrow();
+    // The caller gives up once the image is made.
+    CommandScope cancelling = new CommandScope("SaveApp", f.bed.resource().sandbox(), f.bed.api,
+        () -> !f.bed.moto.requests("CreateImage").isEmpty(), new SecretRedactor());
+    var before = MotoState.read(f.ec2);
+    assertThatThrownBy(() -> saved.save(new SaveAppRequest("save-1", SAVED,
+        web.path("vmUuid").asText(), "web", "", Map.of()), cancelling))
+        .isInstanceOf(CommandCancelledException.class);
+    assertThat(f.bed.moto.requests("CreateImage")).hasSize(1);
+    assertThat(f.bed.moto.requests("DeregisterImage")).hasSize(1);
+    assertThat(f.bed.moto.requests("DeleteSnapshot")).hasSize(1);
+    assertThat(MotoState.read(f.ec2).addedSince(before)).isEmpty();
   }
 
   @Test
