@@ -197,8 +197,9 @@ final class SavedAmis implements SavedAppService {
   }
 
   /**
-   * Deregisters the image and deletes its snapshots (from its mappings, and by tag for a retried
-   * delete whose image is already gone). {@code ours}: made by this command, no tag check.
+   * Deregisters the image and deletes its snapshots: those of its mappings, or, when the image
+   * is already gone, those tagged with it (a retried delete). {@code ours}: made by this
+   * command, no tag check.
    */
   private void remove(String imageId, String savedSandboxId, boolean ours) {
     Optional<Image> image = find(imageId);
@@ -213,10 +214,12 @@ final class SavedAmis implements SavedAppService {
       snapshots.addAll(snapshotIds(image.get()));
       s.delete("deregister image " + imageId, () -> s.ec2().deregisterImage(q -> q
           .imageId(imageId)));
+    } else {
+      // Gone: an earlier delete may have deregistered it and stopped before its snapshots.
+      s.call("find the snapshots of image " + imageId, () -> s.ec2().describeSnapshots(q -> q
+          .ownerIds("self").filters(Tags.tag(Tags.IMAGE, imageId))).snapshots())
+          .forEach(snap -> snapshots.add(snap.snapshotId()));
     }
-    s.call("find the snapshots of image " + imageId, () -> s.ec2().describeSnapshots(q -> q
-        .ownerIds("self").filters(Tags.tag(Tags.IMAGE, imageId))).snapshots())
-        .forEach(snap -> snapshots.add(snap.snapshotId()));
     for (String snap : snapshots) {
       s.delete("delete snapshot " + snap + " of image " + imageId, () -> s.ec2()
           .deleteSnapshot(q -> q.snapshotId(snap)));

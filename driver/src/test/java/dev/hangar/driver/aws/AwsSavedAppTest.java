@@ -91,13 +91,27 @@ class AwsSavedAppTest {
 
     DeleteSavedAppRequest delete = new DeleteSavedAppRequest("del-1", SAVED, "web",
         app.artifacts());
+    int lookups = f.bed.moto.requests("DescribeSnapshots").size();
     saved.delete(delete, scope);
+    // The image's mappings name its snapshots: no lookup.
+    assertThat(f.bed.moto.requests("DescribeSnapshots")).hasSize(lookups);
     assertThat(f.ec2.describeImages(q -> q.owners("self")).images()).isEmpty();
     assertThat(f.ec2.describeSnapshots(q -> q.ownerIds("self").filters(Tags.tag(Tags.IMAGE,
         ami))).snapshots()).isEmpty();
     assertThat(f.ec2.describeSnapshots(q -> q.ownerIds("self")).snapshots())
         .extracting(s -> s.snapshotId()).doesNotContainAnyElementsOf(snapshots);
     saved.delete(delete, scope);
+
+    // A delete that stopped after deregistering: the retry finds the snapshots by their tag.
+    SavedApp second = saved.save(new SaveAppRequest("save-2", SAVED, source, "web", "",
+        sourceAttributes), scope);
+    String ami2 = second.artifacts().get(0).ref();
+    f.ec2.deregisterImage(q -> q.imageId(ami2));
+    assertThat(f.ec2.describeSnapshots(q -> q.ownerIds("self").filters(Tags.tag(Tags.IMAGE,
+        ami2))).snapshots()).hasSize(1);
+    saved.delete(new DeleteSavedAppRequest("del-2", SAVED, "web", second.artifacts()), scope);
+    assertThat(f.ec2.describeSnapshots(q -> q.ownerIds("self").filters(Tags.tag(Tags.IMAGE,
+        ami2))).snapshots()).isEmpty();
   }
 
   @Test

@@ -51,7 +51,10 @@ class AwsSnapshotsTest {
     String oldVolume = root.ebs().volumeId();
 
     assertThat(snapshots.list(vm, scope)).isEmpty();
+    int calls = f.bed.moto.recorded().size();
     assertThat(snapshots.save(vm, "base", false, scope)).isEqualTo("base");
+    // DescribeInstances, DescribeSnapshots (the names it has), CreateSnapshots.
+    assertThat(f.bed.moto.recorded()).hasSize(calls + 3);
     assertThat(snapshots.save(vm, "after install", false, scope)).isEqualTo("after install");
     assertThat(snapshots.list(vm, scope)).containsExactly("base", "after install");
 
