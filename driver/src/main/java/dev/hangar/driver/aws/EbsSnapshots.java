@@ -79,7 +79,7 @@ final class EbsSnapshots implements SnapshotService {
     Map<String, String> extra = new LinkedHashMap<>();
     extra.put(Tags.INSTANCE, i.instanceId());
     extra.put(Tags.SNAPSHOT, name);
-    extra.put(Tags.APP, vm.resourceName() == null ? "" : vm.resourceName());
+    extra.put(Tags.APP, shorten(vm.resourceName() == null ? "" : vm.resourceName()));
     // EBS start times may tie (some peers keep whole seconds): the save order is kept apart.
     extra.put(Tags.TAKEN, String.format("%015d", System.currentTimeMillis()));
     disks.forEach(d -> extra.put(Tags.DEVICE_PREFIX + d.volumeId(), d.device()));
@@ -107,12 +107,17 @@ final class EbsSnapshots implements SnapshotService {
   @Override
   public void restore(DeployedVm vm, String path, CommandScope scope) {
     Map<String, List<Snapshot>> sets = sets(vm);
-    List<Snapshot> set = sets.get(path);
-    if (set == null) {
+    List<Snapshot> named = sets.get(path);
+    if (named == null) {
       throw new ClientException("app '" + vm.resourceName() + "' has no snapshot '" + path
           + "'; " + (sets.isEmpty() ? "it has none" : "it has: "
               + String.join(", ", sets.keySet())));
     }
+    // Two saves of one name that raced each other: the newer one is the snapshot.
+    String newest = named.stream().map(x -> Tags.value(x.tags(), Tags.TAKEN))
+        .max(Comparator.naturalOrder()).orElse("");
+    List<Snapshot> set = named.stream().filter(x -> newest.equals(Tags.value(x.tags(),
+        Tags.TAKEN))).toList();
     for (Snapshot snap : set) {
       if (snap.state() != SnapshotState.COMPLETED) {
         throw new BackendException("snapshot '" + path + "' is not complete yet (EBS snapshot "
