@@ -6,11 +6,14 @@ import dev.hangar.datamodel.request.CleanupNetwork;
 import dev.hangar.datamodel.result.ActionResult;
 import dev.hangar.datamodel.result.CleanupNetworkResult;
 import dev.hangar.datamodel.result.SecurityGroupResult;
+import dev.hangar.driver.spi.AttributeAdvisor;
 import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L3Fabric;
 import dev.hangar.driver.spi.SandboxInfraRequest;
+import dev.hangar.driver.spi.SavedAppService;
+import dev.hangar.driver.spi.SnapshotService;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,6 +40,24 @@ final class AwsBackend implements Backend, L3Fabric {
   @Override
   public Optional<L3Fabric> l3Fabric() {
     return Optional.of(this);
+  }
+
+  /** EBS snapshots of the instance's volumes: {@link EbsSnapshots}. */
+  @Override
+  public Optional<SnapshotService> snapshots() {
+    return Optional.of(new EbsSnapshots(session));
+  }
+
+  /** Saved apps as AMIs: {@link SavedAmis}. */
+  @Override
+  public Optional<SavedAppService> savedApps() {
+    return Optional.of(new SavedAmis(session));
+  }
+
+  /** AMI and instance type checks and hints: {@link Ec2AttributeAdvisor}. */
+  @Override
+  public Optional<AttributeAdvisor> attributeAdvisor() {
+    return Optional.of(new Ec2AttributeAdvisor(session));
   }
 
   @Override

@@ -5,9 +5,11 @@ import dev.hangar.driver.BackendException;
 import dev.hangar.driver.spi.Addresses;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ComputeService;
+import dev.hangar.driver.spi.ConsoleAccess;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.DeployedVm;
+import dev.hangar.driver.spi.VmReshape;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -162,6 +164,32 @@ final class AwsCompute implements ComputeService {
   @Override
   public Addresses addresses(DeployedVm vm, CommandScope scope) {
     return InstanceDetails.addresses(existing(vm));
+  }
+
+  /** reconfigure_vm: see {@link InstanceReshaper} for the rules. */
+  @Override
+  public void reconfigure(DeployedVm vm, VmReshape change, CommandScope scope) {
+    if (change.isEmpty()) {
+      return;
+    }
+    new InstanceReshaper(s).reshape(existing(vm), vm, change, scope);
+  }
+
+  /** The console output, the serial console's command and the web console: {@link Ec2Console}. */
+  @Override
+  public ConsoleAccess console(DeployedVm vm, CommandScope scope) {
+    String id = vm.uid();
+    String output;
+    try {
+      // The last buffered output: "latest" would be fresher, but only Nitro instances have it.
+      output = s.ec2().getConsoleOutput(q -> q.instanceId(id)).output();
+    } catch (SdkException e) {
+      if (Ec2Errors.notFound(e)) {
+        throw gone(vm);
+      }
+      throw Ec2Errors.wrap("read the console output of " + id, e, s.settings());
+    }
+    return Ec2Console.of(id, s.settings().region(), output);
   }
 
   private Instance existing(DeployedVm vm) {

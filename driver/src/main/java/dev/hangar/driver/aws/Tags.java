@@ -26,6 +26,21 @@ final class Tags {
   /** On an app's own security groups and Elastic IPs: the instance they belong to. */
   static final String INSTANCE = "hangar:instance";
   static final String NAME = "Name";
+  /** On an EBS snapshot: the snapshot's name, as remote_save_snapshot was given it. */
+  static final String SNAPSHOT = "hangar:snapshot";
+  /** On an EBS snapshot: when it was saved, in epoch milliseconds (15 digits, sortable). */
+  static final String TAKEN = "hangar:taken";
+  /**
+   * On an EBS snapshot, one tag per volume of the instance when it was taken: key this prefix plus
+   * the volume id, value the device the volume was attached at (a restore attaches there).
+   */
+  static final String DEVICE_PREFIX = "hangar:device:";
+  /** On a saved app's image and its snapshots: the saved sandbox id. */
+  static final String SAVED_SANDBOX = "hangar:saved-sandbox";
+  /** On a saved app's image and its snapshots: the instance it was saved from. */
+  static final String SOURCE_INSTANCE = "hangar:source-instance";
+  /** On a saved app's snapshots: the image they belong to. */
+  static final String IMAGE = "hangar:image";
 
   /** Roles of the sandbox objects that come once per sandbox. */
   static final String ROLE_VPC = "vpc";
@@ -38,6 +53,9 @@ final class Tags {
   static final String ROLE_KEY = "key-pair";
   static final String ROLE_INSTANCE = "instance";
   static final String ROLE_ELASTIC_IP = "elastic-ip";
+  static final String ROLE_SNAPSHOT = "snapshot";
+  static final String ROLE_VOLUME = "volume";
+  static final String ROLE_SAVED_APP = "saved-app";
 
   private Tags() {}
 
