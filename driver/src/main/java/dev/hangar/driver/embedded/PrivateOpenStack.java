@@ -16,10 +16,10 @@ import java.util.Map;
 /**
  * A real OpenStack for tests: Keystone, Glance, Placement, Nova (api, conductor, scheduler, and
  * compute with the fake virt driver, whose snapshots upload a small payload:
- * {@code openstack-stack/nova_compute.py}) and Neutron (ML2, openvswitch mechanism driver, router and
- * trunk service plugins, no agent) on a private PostgreSQL cluster and RabbitMQ node, all from
- * Debian's packages ({@code bin/deps openstack}), run by hand on 127.0.0.1 with free ports and a
- * private temp dir.
+ * {@code openstack-stack/nova_compute.py}) and Neutron (ML2, openvswitch mechanism driver,
+ * router and trunk service plugins, no agent) on a private PostgreSQL cluster and RabbitMQ
+ * node, all from Debian's packages ({@code bin/deps openstack}), run by hand on 127.0.0.1 with
+ * free ports and a private temp dir.
  *
  * <p>Its parts: {@link OpenStackConfigs} (the services' configuration), {@link
  * StackBackingServices} (PostgreSQL and RabbitMQ), {@link StackProcesses} (starting, waiting

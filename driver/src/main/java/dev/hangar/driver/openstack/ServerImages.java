@@ -41,6 +41,8 @@ final class ServerImages {
     try {
       Image done = awaitActive(id, scope);
       servers.awaitIdle(serverId, scope);
+      // a command cancelled while the image was being made does not keep it
+      scope.checkCancelled("keeping image " + id);
       return done;
     } catch (RuntimeException e) {
       boolean cancelled = e instanceof CommandCancelledException;

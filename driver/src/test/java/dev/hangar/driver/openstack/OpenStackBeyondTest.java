@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.driver.ClientException;
+import dev.hangar.driver.CommandCancelledException;
 import dev.hangar.driver.embedded.OpenStackSeed;
 import dev.hangar.driver.internal.SecretRedactor;
 import dev.hangar.driver.spi.Backend;
@@ -121,7 +122,6 @@ class OpenStackBeyondTest {
     SaveAppRequest request = new SaveAppRequest("save-1", saved, id, "saveme", "",
         Map.of("Image", OpenStackSeed.IMAGE, "Availability Zone", "", "User Data", "#!/bin/sh",
             "Not Ours", "x"));
-    String copy = null;
     try (Backend b = open()) {
       SavedAppService apps = b.savedApps().orElseThrow();
       SavedAppService.SavedApp app = apps.save(request, scope("SaveApp"));
@@ -139,9 +139,10 @@ class OpenStackBeyondTest {
       assertThat(apps.save(request, scope("SaveApp")).artifacts()).containsExactlyElementsOf(
           app.artifacts());
 
-      copy = bed.results(bed.driver.deploy(bed.resource(), OpenStackTestbed.request(
-          OpenStackTestbed.deployApp("a2", "restored", Map.of("Image", image))),
-          CancellationContext.NONE)).get(0).path("vmUuid").asText();
+      String copy = OpenStackTestbed.results(bed.driver.deploy(bed.resource(),
+          OpenStackTestbed.request(OpenStackTestbed.deployApp("a2", "restored",
+              Map.of("Image", image))), CancellationContext.NONE)).get(0).path("vmUuid")
+          .asText();
       assertThat(os.compute().servers().get(copy).getStatus()).isEqualTo(Server.Status.ACTIVE);
       assertThat(os.compute().servers().get(copy).getImageId()).isEqualTo(image);
       bed.driver.deleteInstance(bed.remote("restored", copy));
@@ -158,6 +159,16 @@ class OpenStackBeyondTest {
       Image gone = os.imagesV2().get(image);
       assertThat(gone == null || gone.getStatus() == Image.ImageStatus.DELETED).isTrue();
       apps.delete(delete, scope("DeleteSavedApp")); // already gone: success
+
+      // a SaveApp cancelled once its image exists deletes the image
+      String other = "saved-" + UUID.randomUUID();
+      CommandScope cancelled = new CommandScope("SaveApp", bed.resource().reservation(),
+          bed.api, () -> !os.imagesV2().list(Map.of("hangar-saved-sandbox", other)).isEmpty(),
+          new SecretRedactor());
+      assertThatThrownBy(() -> apps.save(new SaveAppRequest("save-2", other, id, "saveme", "",
+          Map.of()), cancelled)).isInstanceOf(CommandCancelledException.class);
+      assertThat(os.imagesV2().list(Map.of("hangar-saved-sandbox", other)).stream()
+          .filter(i -> i.getStatus() != Image.ImageStatus.DELETED)).isEmpty();
 
       bed.driver.deleteInstance(bed.remote("saveme", id));
       assertThatThrownBy(() -> apps.save(request, scope("SaveApp")))
