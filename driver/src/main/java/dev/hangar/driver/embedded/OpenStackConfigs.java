@@ -120,7 +120,8 @@ final class OpenStackConfigs {
     String auth = serviceAuth();
     // No quotas: the benchmark boots 20 servers at a time.
     // periodic_fuzzy_delay 0: periodic tasks (the scheduler maps new compute hosts every 2 s)
-    // start at once, not after a random 0-60 s.
+    // start at once, not after a random 0-60 s. The compute driver is the fake one with data
+    // in its snapshots (nova_compute.py); resizes stay on the one compute host.
     return """
         [DEFAULT]
         host = %s
@@ -128,7 +129,8 @@ final class OpenStackConfigs {
         state_path = %s
         instances_path = %s
         transport_url = %s
-        compute_driver = fake.FakeDriver
+        compute_driver = hangar_fake.SnapshotFakeDriver
+        allow_resize_to_same_host = True
         enabled_apis = osapi_compute
         osapi_compute_listen = %s
         osapi_compute_listen_port = %d

@@ -15,10 +15,11 @@ import java.util.Map;
 
 /**
  * A real OpenStack for tests: Keystone, Glance, Placement, Nova (api, conductor, scheduler, and
- * compute with the fake virt driver) and Neutron (ML2, openvswitch mechanism driver, router and
- * trunk service plugins, no agent) on a private PostgreSQL cluster and RabbitMQ node, all from
- * Debian's packages ({@code bin/deps openstack}), run by hand on 127.0.0.1 with free ports and a
- * private temp dir.
+ * compute with the fake virt driver, whose snapshots upload a small payload:
+ * {@code openstack-stack/nova_compute.py}) and Neutron (ML2, openvswitch mechanism driver,
+ * router and trunk service plugins, no agent) on a private PostgreSQL cluster and RabbitMQ
+ * node, all from Debian's packages ({@code bin/deps openstack}), run by hand on 127.0.0.1 with
+ * free ports and a private temp dir.
  *
  * <p>Its parts: {@link OpenStackConfigs} (the services' configuration), {@link
  * StackBackingServices} (PostgreSQL and RabbitMQ), {@link StackProcesses} (starting, waiting
@@ -221,6 +222,7 @@ public final class PrivateOpenStack {
     copyResource("neutron-api-paste.ini", "neutron/api-paste.ini");
     copyResource("wsgi_serve.py", "bin/wsgi_serve.py");
     copyResource("report_agent.py", "bin/report_agent.py");
+    copyResource("nova_compute.py", "bin/nova_compute.py");
 
     StackBackingServices backing = new StackBackingServices(dir, ports, processes);
     backing.startPostgres();
@@ -275,8 +277,9 @@ public final class PrivateOpenStack {
     processes.launch(service("nova-scheduler", "nova.cmd.scheduler", "--config-file",
         path("nova/nova.conf")));
     processes.waitHttp(placement, "http://127.0.0.1:" + ports.placement() + "/", ports.placement());
-    processes.launch(service("nova-compute", "nova.cmd.compute", "--config-file",
-        path("nova/nova-cpu.conf")));
+    // nova-compute through our launcher: the fake driver with snapshots that upload data
+    processes.launch(new Service("nova-compute", List.of(PY, path("bin/nova_compute.py"),
+        "--config-file", path("nova/nova-cpu.conf")), Map.of()));
     processes.waitHttp(glance, "http://127.0.0.1:" + ports.glance() + "/", ports.glance());
     processes.waitHttp(neutron, "http://127.0.0.1:" + ports.neutron() + "/", ports.neutron());
     step("placement, glance, neutron up");

@@ -12,6 +12,19 @@ final class Marks {
   static final String SANDBOX = "hangar-sandbox";
   static final String APP = "hangar-app";
   static final String ACTION = "hangar-action";
+  /** Image property: what a server image Hangar made is ({@link #SNAPSHOT_KIND} or
+   * {@link #SAVED_APP_KIND}). Every image Hangar makes sets all its image marks (empty where one
+   * does not apply): Nova copies the source image's properties into a server image, and ours
+   * must override those a restored or saved-app server inherited. */
+  static final String KIND = "hangar-kind";
+  static final String SNAPSHOT_KIND = "snapshot";
+  static final String SAVED_APP_KIND = "saved-app";
+  /** Image property: the server a snapshot is of. */
+  static final String SNAPSHOT_OF = "hangar-snapshot-of";
+  /** Image property: the snapshot's name. */
+  static final String SNAPSHOT_NAME = "hangar-snapshot-name";
+  /** Image property: the saved sandbox a saved app's image belongs to. */
+  static final String SAVED_SANDBOX = "hangar-saved-sandbox";
   /** The prefix of every Neutron object Hangar names. */
   static final String PREFIX = "hangar-";
 
@@ -21,6 +34,29 @@ final class Marks {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(SANDBOX, clip(sandbox));
     m.put(APP, clip(app));
+    m.put(ACTION, clip(actionId));
+    return m;
+  }
+
+  /** The properties of a snapshot {@code name} of server {@code serverId}. */
+  static Map<String, String> snapshotImage(String serverId, String name, String actionId) {
+    return image(SNAPSHOT_KIND, serverId, name, "", actionId);
+  }
+
+  /** The properties of the image a SaveApp of {@code actionId} makes. */
+  static Map<String, String> savedAppImage(String savedSandbox, String app, String actionId) {
+    Map<String, String> m = image(SAVED_APP_KIND, "", "", savedSandbox, actionId);
+    m.put(APP, clip(app));
+    return m;
+  }
+
+  private static Map<String, String> image(String kind, String serverId, String name,
+      String savedSandbox, String actionId) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(KIND, kind);
+    m.put(SNAPSHOT_OF, clip(serverId));
+    m.put(SNAPSHOT_NAME, clip(name));
+    m.put(SAVED_SANDBOX, clip(savedSandbox));
     m.put(ACTION, clip(actionId));
     return m;
   }

@@ -1,11 +1,14 @@
 package dev.hangar.driver.openstack;
 
 import dev.hangar.datamodel.context.AutoLoadDetails;
+import dev.hangar.driver.spi.AttributeAdvisor;
 import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L2Fabric;
 import dev.hangar.driver.spi.L3Fabric;
 import dev.hangar.driver.spi.ProviderResource;
+import dev.hangar.driver.spi.SavedAppService;
+import dev.hangar.driver.spi.SnapshotService;
 import java.util.Optional;
 
 /** The OpenStack cloud for one command: its login, dropped with the command. */
@@ -38,5 +41,20 @@ final class OpenStackBackend implements Backend {
   @Override
   public Optional<L3Fabric> l3Fabric() {
     return Optional.of(new OpenStackL3Fabric(session, provider));
+  }
+
+  @Override
+  public Optional<SnapshotService> snapshots() {
+    return Optional.of(new OpenStackSnapshots(session));
+  }
+
+  @Override
+  public Optional<SavedAppService> savedApps() {
+    return Optional.of(new OpenStackSavedApps(session));
+  }
+
+  @Override
+  public Optional<AttributeAdvisor> attributeAdvisor() {
+    return Optional.of(new OpenStackAdvisor(session));
   }
 }

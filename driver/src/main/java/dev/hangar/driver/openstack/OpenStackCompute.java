@@ -5,9 +5,11 @@ import dev.hangar.driver.BackendException;
 import dev.hangar.driver.spi.Addresses;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ComputeService;
+import dev.hangar.driver.spi.ConsoleAccess;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.DeployedVm;
+import dev.hangar.driver.spi.VmReshape;
 import java.util.Optional;
 import org.openstack4j.model.compute.Action;
 import org.openstack4j.model.compute.Server;
@@ -15,7 +17,8 @@ import org.openstack4j.model.compute.Server;
 /**
  * Nova servers of deployed apps, identified by the server id Deploy returned as vmUuid. Power
  * changes wait (bounded, cancellable) for the status; a server already in it is success, and so
- * is stopping or deleting one that is gone.
+ * is stopping or deleting one that is gone. Deleting a server deletes its snapshots. reconfigure
+ * is a resize ({@link ServerResize}); the console Nova's noVNC console ({@link ServerConsole}).
  */
 final class OpenStackCompute implements ComputeService {
   private final OsSession s;
@@ -65,6 +68,19 @@ final class OpenStackCompute implements ComputeService {
   public void delete(DeployedVm vm, CommandScope scope) {
     scope.progress("deleting server " + vm.uid());
     servers.deleteAndWait(vm.uid(), scope, true);
+    // its snapshots go with it (images Hangar made of it); saved apps stay, they are the
+    // saved sandbox's
+    new OpenStackSnapshots(s).removeAll(vm.uid());
+  }
+
+  @Override
+  public void reconfigure(DeployedVm vm, VmReshape change, CommandScope scope) {
+    new ServerResize(s).reconfigure(vm, change, scope);
+  }
+
+  @Override
+  public ConsoleAccess console(DeployedVm vm, CommandScope scope) {
+    return new ServerConsole(s).open(vm, scope);
   }
 
   @Override

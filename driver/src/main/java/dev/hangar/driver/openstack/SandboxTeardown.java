@@ -57,6 +57,7 @@ final class SandboxTeardown {
       if (x.getMetadata() != null && sandbox.equals(x.getMetadata().get(Marks.SANDBOX))) {
         scope.progress("deleting server " + x.getId() + " left in the sandbox");
         servers.deleteAndWait(x.getId(), scope, true);
+        new OpenStackSnapshots(s).removeAll(x.getId()); // as DeleteInstance does
         count(deleted, "servers", true);
       }
     }

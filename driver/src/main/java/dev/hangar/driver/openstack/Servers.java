@@ -24,6 +24,12 @@ final class Servers {
         .get(id)));
   }
 
+  /** The server, or empty when Nova no longer has it or lists it as DELETED (as it does for
+   * an admin a while after the delete). */
+  Optional<Server> live(String id) {
+    return get(id).filter(x -> x.getStatus() != Server.Status.DELETED);
+  }
+
   /** The server a Deploy of {@code actionId} booted in {@code sandbox}, by name and metadata. */
   Optional<Server> findByAction(String name, String sandbox, String actionId) {
     List<? extends Server> found = s.call("find server " + name, () -> s.os().compute()
@@ -70,6 +76,28 @@ final class Servers {
             + bound.toSeconds() + " s (it is " + server.getStatus() + ")", true, false, null);
       }
       s.pause(scope, "server " + id + " to be " + status);
+    }
+  }
+
+  /** Polls until no task runs on the server (whatever its status); ERROR is a failure. */
+  Server awaitIdle(String id, CommandScope scope) {
+    long deadline = OsSession.deadline(s.timeouts().active());
+    while (true) {
+      Server server = get(id).orElseThrow(() -> BackendException.failed("server " + id
+          + " disappeared while a task ran on it", null));
+      if (server.getStatus() == Server.Status.ERROR) {
+        String why = server.getFault() == null ? "no fault given"
+            : server.getFault().getMessage();
+        throw BackendException.failed("server " + id + " went to ERROR: " + why, null);
+      }
+      if (server.getTaskState() == null) {
+        return server;
+      }
+      if (OsSession.passed(deadline)) {
+        throw new BackendException("server " + id + " was still busy (" + server.getTaskState()
+            + ") after " + s.timeouts().active().toSeconds() + " s", true, false, null);
+      }
+      s.pause(scope, "server " + id + " to finish " + server.getTaskState());
     }
   }
 
