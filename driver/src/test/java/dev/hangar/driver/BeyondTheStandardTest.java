@@ -226,6 +226,10 @@ class BeyondTheStandardTest {
         + "\"errorMessage\":\"\"}");
     assertThat(cloud.received()).containsExactly(Map.of("Template", "debian-12.qcow2",
         "CPU", "2"));
+    // An attribute outside the path (the app resource's) is not the path's to judge.
+    String withUser = validateRequest(TEMPLATE, Map.of("Template", "debian-12.qcow2"))
+        .replace("]}", ",{\"AttributeName\":\"User\",\"AttributeValue\":\"root\"}]}");
+    assertThat(resource(bare, Command.VALIDATE_ATTRIBUTES, withUser)).contains("\"success\":true");
     assertThatThrownBy(() -> resource(cloud, Command.VALIDATE_ATTRIBUTES, validateRequest(
         KERNEL, Map.of("Kernel", "vmlinuz", "CPU", "0", "RAM", "lots", "Wait for IP", "maybe",
             "Colour", "red")))).isInstanceOf(ClientException.class)

@@ -59,8 +59,12 @@ public final class DesignerCommands {
       }
       String name = plain(v.name(), request.deploymentPath(), option);
       if (option.attribute(name).isEmpty()) {
-        problems.add("'" + name + "' is not an attribute of deployment path '" + option.name()
-            + "'");
+        // A name under the path that the path does not have is a mistake; one outside it (an
+        // app resource's "User") is not the path's to judge.
+        if (!name.equals(v.name())) {
+          problems.add("'" + name + "' is not an attribute of deployment path '"
+              + option.name() + "'");
+        }
         continue;
       }
       attributes.put(name, v.value() == null ? "" : v.value());
