@@ -154,7 +154,7 @@ public final class WireCodec {
     return write(results);
   }
 
-  /** Reads validate_attributes' request; a clear error when ActionId or DeploymentPath is missing. */
+  /** Reads validate_attributes' request; a clear error without a DeploymentPath. */
   public dev.hangar.datamodel.designer.ValidateAttributesRequest readValidateAttributes(
       String json) {
     var r = convert(readTree(json, "validate_attributes request"),
@@ -168,7 +168,7 @@ public final class WireCodec {
     return r;
   }
 
-  /** Reads get_attribute_hints' request; a clear error when DeploymentPath or AttributeName is missing. */
+  /** Reads get_attribute_hints' request; a clear error without DeploymentPath or AttributeName. */
   public dev.hangar.datamodel.designer.AttributeHintsRequest readAttributeHints(String json) {
     var r = convert(readTree(json, "get_attribute_hints request"),
         dev.hangar.datamodel.designer.AttributeHintsRequest.class, "get_attribute_hints request");

@@ -36,7 +36,7 @@ public final class CommandDispatcher {
     return dispatch(command, readContext(command, contextJson), request, Map.of(), cancellation);
   }
 
-  /** Runs a command with its named parameters (remote commands: see {@link Command#parameters()}). */
+  /** Runs a command with its named parameters (see {@link Command#parameters()}). */
   public String dispatch(Command command, String contextJson, String request,
       Map<String, String> parameters, CancellationContext cancellation) {
     return dispatch(command, readContext(command, contextJson), request, parameters,

@@ -190,6 +190,21 @@ class BeyondTheStandardTest {
   }
 
   @Test
+  void aCancelledSaveAppSavesNoMoreAndSaysSoPerAction() throws Exception {
+    String two = saveRequest("first", "u-1").replace("]}}", "," + saveRequest("second", "u-2")
+        .substring(saveRequest("second", "u-2").indexOf("[") + 1));
+    // Cancelled once the first app is saved: the second is not started.
+    JsonNode results = codec.mapper().readTree(dispatcher(cloud).dispatch(Command.SAVE_APP,
+        provider, two, Map.of(), () -> !cloud.log().isEmpty()))
+        .at("/driverResponse/actionResults");
+    assertThat(results.get(0).get("success").asBoolean()).isTrue();
+    assertThat(results.get(1).get("success").asBoolean()).isFalse();
+    assertThat(results.get(1).get("errorMessage").asText())
+        .isEqualTo("SaveApp was cancelled before saving web");
+    assertThat(cloud.log()).containsExactly("savedApps.save u-1");
+  }
+
+  @Test
   void deleteSavedAppsRunsOutsideAReservation() throws Exception {
     ResourceCommandContext unreserved = new ResourceCommandContext(provider.connectivity(),
         provider.resource(), null, List.of());
