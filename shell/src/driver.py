@@ -84,6 +84,59 @@ class HangarCloudProviderDriver(ResourceDriverInterface):
         return self._resource(context, 'SetAppSecurityGroups', 'set_app_security_groups',
                               request)
 
+    # --- beyond the standard (the vCenter 2G shell's names and signatures) ---
+
+    def SaveApp(self, context, request, cancellation_context):
+        """Saves apps as artifacts a deployment path deploys later (the platform's save)."""
+        return self._resource(context, 'SaveApp', 'save_app', request, cancellation_context)
+
+    def DeleteSavedApps(self, context, request, cancellation_context):
+        """Deletes saved apps' artifacts; the context is an UnreservedResourceCommandContext
+        (no reservation): the platform runs it on the provider outside any sandbox."""
+        return self._resource(context, 'DeleteSavedApps', 'delete_saved_apps', request,
+                              cancellation_context)
+
+    def remote_save_snapshot(self, context, ports, snapshot_name, save_memory):
+        """Snapshots the app's VM; returns the snapshot's path."""
+        return self._remote(context, 'remote_save_snapshot', 'remote_save_snapshot', ports,
+                            parameters={'snapshot_name': snapshot_name,
+                                        'save_memory': save_memory})
+
+    def remote_get_snapshots(self, context, ports):
+        """The VM's snapshot paths as a JSON list."""
+        return self._remote(context, 'remote_get_snapshots', 'remote_get_snapshots', ports)
+
+    def remote_restore_snapshot(self, context, ports, snapshot_name):
+        return self._remote(context, 'remote_restore_snapshot', 'remote_restore_snapshot',
+                            ports, parameters={'snapshot_name': snapshot_name})
+
+    def remote_remove_snapshot(self, context, ports, snapshot_name, remove_child):
+        return self._remote(context, 'remote_remove_snapshot', 'remote_remove_snapshot', ports,
+                            parameters={'snapshot_name': snapshot_name,
+                                        'remove_child': remove_child})
+
+    def reconfigure_vm(self, context, ports, cpu, ram, hdd):
+        """CPUs, RAM (GB) and disk sizes ("1:100;2:200"); an empty one stays as it is."""
+        return self._remote(context, 'reconfigure_vm', 'reconfigure_vm', ports,
+                            parameters={'cpu': cpu, 'ram': ram, 'hdd': hdd})
+
+    def get_vm_console(self, context, ports):
+        """How to open the VM's console: {"kind","url","command","text","note"}."""
+        return self._remote(context, 'get_vm_console', 'get_vm_console', ports)
+
+    def validate_attributes(self, context, request):
+        """The designer's check of an app template's attributes; raises listing problems."""
+        return self._resource(context, 'validate_attributes', 'validate_attributes', request)
+
+    def get_attribute_hints(self, context, request):
+        """The values an app template's attribute can take."""
+        return self._resource(context, 'get_attribute_hints', 'get_attribute_hints', request)
+
+    def PowerCycle(self, context, ports, delay):
+        """Powers the VM off, waits ``delay`` seconds, powers it on."""
+        return self._remote(context, 'PowerCycle', 'power_cycle', ports,
+                            parameters={'delay': delay})
+
     # --- plumbing ---
 
     def _resource(self, context, command, field, request, cancellation_context=None):
@@ -93,11 +146,13 @@ class HangarCloudProviderDriver(ResourceDriverInterface):
             command, field, bridge.resource_command(context, request), api,
             cancellation_context)
 
-    def _remote(self, context, command, field, ports, cancellation_context=None):
+    def _remote(self, context, command, field, ports, cancellation_context=None,
+                parameters=None):
         reservation = getattr(context, 'remote_reservation', None)
         api = self._api(context, reservation)
         return self._host(context, api).run(
-            command, field, bridge.remote_command(context, ports), api, cancellation_context)
+            command, field, bridge.remote_command(context, ports, parameters), api,
+            cancellation_context)
 
     @staticmethod
     def _api(context, reservation):

@@ -111,8 +111,10 @@ def resource_command(context, request_json):
     return m
 
 
-def remote_command(context, ports):
-    """A ResourceRemoteCommandRequest from a ResourceRemoteCommandContext and its ports."""
+def remote_command(context, ports, parameters=None):
+    """A ResourceRemoteCommandRequest from a ResourceRemoteCommandContext, its ports and the
+    command's named parameters (a parameter the platform passed as None is left out, so the
+    host applies its default)."""
     m = pb.ResourceRemoteCommandRequest()
     _connectivity(context.connectivity, m.context.connectivity)
     _resource(context.resource, m.context.resource)
@@ -121,6 +123,9 @@ def remote_command(context, ports):
         _resource(e, m.context.remote_endpoints.add())
     for p in ports or []:
         m.ports.append(_s(p))
+    for name, value in (parameters or {}).items():
+        if value is not None:
+            m.parameters[name] = _s(value)
     return m
 
 

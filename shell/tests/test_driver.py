@@ -55,6 +55,22 @@ STANDARD_SIGNATURES = {
     'SetAppSecurityGroups': ['context', 'request'],
 }
 
+# The vCenter 2G shell's signatures for the commands beyond the standard.
+BEYOND_SIGNATURES = {
+    'SaveApp': ['context', 'request', 'cancellation_context'],
+    'DeleteSavedApps': ['context', 'request', 'cancellation_context'],
+    'remote_save_snapshot': ['context', 'ports', 'snapshot_name', 'save_memory'],
+    'remote_get_snapshots': ['context', 'ports'],
+    'remote_restore_snapshot': ['context', 'ports', 'snapshot_name'],
+    'remote_remove_snapshot': ['context', 'ports', 'snapshot_name', 'remove_child'],
+    'reconfigure_vm': ['context', 'ports', 'cpu', 'ram', 'hdd'],
+    'get_vm_console': ['context', 'ports'],
+    'validate_attributes': ['context', 'request'],
+    'get_attribute_hints': ['context', 'request'],
+    'PowerCycle': ['context', 'ports', 'delay'],
+}
+SIGNATURES = dict(STANDARD_SIGNATURES, **BEYOND_SIGNATURES)
+
 
 def test_the_driver_zip_names_a_python3_class_with_a_method_per_command(packed_driver):
     target, module = packed_driver
@@ -65,10 +81,17 @@ def test_the_driver_zip_names_a_python3_class_with_a_method_per_command(packed_d
     from cloudshell.shell.core.resource_driver_interface import ResourceDriverInterface
     assert issubclass(cls, ResourceDriverInterface)
     listed = [c.get('Name') for c in root.iter('Command')]
-    assert sorted(listed) == sorted(STANDARD_SIGNATURES)
+    assert sorted(listed) == sorted(SIGNATURES)
     for name in listed:
         params = list(inspect.signature(getattr(cls, name)).parameters)[1:]
-        assert params == STANDARD_SIGNATURES[name], name
+        assert params == SIGNATURES[name], name
+    # Each remote command's Parameters are its Python arguments after ports, in order.
+    for command in root.iter('Command'):
+        names = [p.get('Name') for p in command.iter('Parameter')]
+        signature = SIGNATURES[command.get('Name')]
+        expected = [p for p in signature[2:] if p != 'cancellation_context'] \
+            if 'ports' in signature else []
+        assert names == expected, command.get('Name')
     assert list(inspect.signature(cls.get_inventory).parameters)[1:] == ['context']
     requirements = open(os.path.join(target, 'requirements.txt')).read().split()
     names = [re.split(r'[<>=]', r)[0] for r in requirements]
@@ -335,3 +358,108 @@ def test_a_cloud_the_host_cannot_reach_is_the_hosts_answer_not_an_unreachable_ho
     assert message.startswith('get_inventory failed on the sandbox host at ' + host.address)
     assert 'qemu+tcp://127.0.0.1:1/system' in message
     assert 'cannot be reached (' not in message
+
+
+# --- the commands beyond the standard ---
+
+def _remote_context(host, values):
+    s = _scenarios()
+    s.CloudShellAPISession.passwords[s.HOST_TOKEN_ENCRYPTED] = host.token
+    return s.context(s.load(os.path.join(SAMPLES, 'contexts', 'kvm-remote-web.json'),
+                            dict(host.values, **values)), host)
+
+
+def _host_error(call):
+    import hangar_bridge
+    with pytest.raises(hangar_bridge.HangarHostError) as e:
+        call()
+    assert e.value.code == grpc.StatusCode.INVALID_ARGUMENT, str(e.value)
+    return str(e.value)
+
+
+def test_remote_commands_carry_their_parameters_to_the_host(host, driver, api_record):
+    ctx = _remote_context(host, {})
+    # Each answer quotes the value the platform passed: the parameters reached the host.
+    assert "snapshot_name 'a/b' contains '/'" in _host_error(
+        lambda: driver.remote_save_snapshot(ctx, [], 'a/b', 'No'))
+    assert "save_memory must be Yes or No, not 'Sometimes'" in _host_error(
+        lambda: driver.remote_save_snapshot(ctx, [], 'base', 'Sometimes'))
+    assert 'has an empty name in it' in _host_error(
+        lambda: driver.remote_restore_snapshot(ctx, [], 'a//b'))
+    assert "remove_child must be Yes or No, not 'Perhaps'" in _host_error(
+        lambda: driver.remote_remove_snapshot(ctx, [], 'base', 'Perhaps'))
+    assert "cpu must be a whole number of CPUs from 1 to 1024, not '0'" in _host_error(
+        lambda: driver.reconfigure_vm(ctx, [], '0', None, None))
+    # None (a parameter the platform left empty) is not sent: nothing to change is refused.
+    assert 'needs at least one of cpu, ram' in _host_error(
+        lambda: driver.reconfigure_vm(ctx, [], None, None, None))
+    assert "hdd entry 'disk1' is not DISK:SIZE" in _host_error(
+        lambda: driver.reconfigure_vm(ctx, [], None, None, '1:100;disk1'))
+    assert "delay must be a number of seconds from 0 to 3600, not 'soon'" in _host_error(
+        lambda: driver.PowerCycle(ctx, [], 'soon'))
+    no_uid = _remote_context(host, {'webUuid': ''})
+    for call in (lambda: driver.get_vm_console(no_uid, []),
+                 lambda: driver.remote_get_snapshots(no_uid, [])):
+        assert 'has no app_context.deployed_app_json.vmdetails.uid' in _host_error(call)
+
+
+def test_power_cycle_turns_a_deployed_vm_off_and_on(host, driver, api_record):
+    s = _scenarios()
+    api_record.passwords[s.HOST_TOKEN_ENCRYPTED] = host.token
+    values = dict(host.values, reservationId=str(uuid.uuid4()),
+                  deployDbActionId=str(uuid.uuid4()))
+    provider = s.context(s.load(os.path.join(SAMPLES, 'contexts', 'kvm-provider.json'),
+                                values), host)
+    with open(os.path.join(SAMPLES, 'requests', 'deploy-kvm-kernel.json')) as f:
+        request = s.substitute(f.read(), values)
+    from cloudshell.shell.core.driver_context import CancellationContext
+    result = json.loads(driver.Deploy(provider, request, CancellationContext()))
+    deployed = result['driverResponse']['actionResults'][0]
+    assert deployed['success'], deployed['errorMessage']
+    ctx = _remote_context(host, {'webUuid': deployed['vmUuid']})
+    try:
+        assert driver.PowerCycle(ctx, [], '0.2') == ''
+    finally:
+        driver.DeleteInstance(ctx, [])
+
+
+def test_save_app_and_delete_saved_apps_answer_each_action(host, driver, api_record):
+    s = _scenarios()
+    api_record.passwords[s.HOST_TOKEN_ENCRYPTED] = host.token
+    from cloudshell.shell.core.driver_context import CancellationContext
+    from cloudshell.shell.core.driver_context import UnreservedResourceCommandContext
+    provider = s.context(s.load(os.path.join(SAMPLES, 'contexts', 'kvm-provider.json'),
+                                host.values), host)
+    with open(os.path.join(SAMPLES, 'requests', 'save-app.json')) as f:
+        save = s.substitute(f.read(), {'webUuid': ''})
+    result = json.loads(driver.SaveApp(provider, save, CancellationContext()))
+    [saved] = result['driverResponse']['actionResults']
+    assert saved['type'] == 'SaveApp' and not saved['success']
+    assert saved['errorMessage'] == 'actionParams.sourceVmUuid is missing'
+    # The platform runs DeleteSavedApps outside a reservation.
+    unreserved = UnreservedResourceCommandContext(provider.connectivity, provider.resource, [])
+    with open(os.path.join(SAMPLES, 'requests', 'delete-saved-apps.json')) as f:
+        delete = s.substitute(f.read(), {'savedArtifactRef': ''})
+    result = json.loads(driver.DeleteSavedApps(unreserved, delete, CancellationContext()))
+    [deleted] = result['driverResponse']['actionResults']
+    assert deleted['type'] == 'DeleteSavedApp' and not deleted['success']
+    assert deleted['errorMessage'] == "an artifact of saved app 'web' has no artifactRef"
+
+
+def test_the_designers_checks_and_hints(host, driver, api_record):
+    s = _scenarios()
+    api_record.passwords[s.HOST_TOKEN_ENCRYPTED] = host.token
+    provider = s.context(s.load(os.path.join(SAMPLES, 'contexts', 'kvm-provider.json'),
+                                host.values), host)
+    with open(os.path.join(SAMPLES, 'requests', 'validate-attributes-kvm.json')) as f:
+        validate = s.substitute(f.read(), {'kernel': 'vmlinuz', 'cpu': '0'})
+    message = _host_error(lambda: driver.validate_attributes(provider, validate))
+    assert "attribute 'Kernel' must be an absolute path on the hypervisor" in message
+    assert "attribute 'CPU' must be more than 0 (got 0)" in message
+    hints = json.dumps({
+        'DeploymentPath': 'Hangar Cloud Provider.KVM VM From Template',
+        'AttributeName': 'Hangar Cloud Provider.KVM VM From Template.Autoload',
+        'AttributeValues': []})
+    assert json.loads(driver.get_attribute_hints(provider, hints)) == [{
+        'AttributeName': 'Hangar Cloud Provider.KVM VM From Template.Autoload',
+        'Values': ['True', 'False']}]

@@ -116,3 +116,13 @@ class ResourceRemoteCommandContext:
         self.resource = resource
         self.remote_reservation = remote_reservation
         self.remote_endpoints = remote_endpoints
+
+
+class UnreservedResourceCommandContext:
+    """What the platform passes to commands it runs on a resource outside any reservation
+    (DeleteSavedApps): no reservation attribute."""
+
+    def __init__(self, connectivity, resource, connectors):
+        self.connectivity = connectivity
+        self.resource = resource
+        self.connectors = connectors

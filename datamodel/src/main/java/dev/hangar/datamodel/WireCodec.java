@@ -154,6 +154,33 @@ public final class WireCodec {
     return write(results);
   }
 
+  /** Reads validate_attributes' request; a clear error without a DeploymentPath. */
+  public dev.hangar.datamodel.designer.ValidateAttributesRequest readValidateAttributes(
+      String json) {
+    var r = convert(readTree(json, "validate_attributes request"),
+        dev.hangar.datamodel.designer.ValidateAttributesRequest.class,
+        "validate_attributes request");
+    if (r.deploymentPath() == null || r.deploymentPath().isBlank()) {
+      throw new MalformedRequestException("the validate_attributes request has no DeploymentPath;"
+          + " expected {\"ActionId\",\"DeploymentPath\",\"Attributes\":[{\"AttributeName\","
+          + "\"AttributeValue\"}]}");
+    }
+    return r;
+  }
+
+  /** Reads get_attribute_hints' request; a clear error without DeploymentPath or AttributeName. */
+  public dev.hangar.datamodel.designer.AttributeHintsRequest readAttributeHints(String json) {
+    var r = convert(readTree(json, "get_attribute_hints request"),
+        dev.hangar.datamodel.designer.AttributeHintsRequest.class, "get_attribute_hints request");
+    if (r.deploymentPath() == null || r.deploymentPath().isBlank()
+        || r.attributeName() == null || r.attributeName().isBlank()) {
+      throw new MalformedRequestException("the get_attribute_hints request needs DeploymentPath"
+          + " and AttributeName; expected {\"DeploymentPath\",\"AttributeName\","
+          + "\"AttributeValues\":[{\"AttributeName\",\"Values\":[..]}]}");
+    }
+    return r;
+  }
+
   /** Reads any wire document (a context, an app document, a result) as {@code type}. */
   public <T> T read(String json, Class<T> type) {
     return convert(readTree(json, type.getSimpleName()), type, type.getSimpleName());

@@ -38,10 +38,20 @@ final class CallCommand implements Callable<Integer> {
   HostOptions host = new HostOptions();
 
   @CommandLine.Parameters(index = "0", paramLabel = "COMMAND",
-      description = "The standard's command name: get_inventory, Deploy, PowerOn, PowerOff,"
+      description = "The command's name: get_inventory, Deploy, PowerOn, PowerOff,"
           + " DeleteInstance, GetVmDetails, remote_refresh_ip, ApplyConnectivityChanges,"
-          + " PrepareSandboxInfra, CleanupSandboxInfra, SetAppSecurityGroups.")
+          + " PrepareSandboxInfra, CleanupSandboxInfra, SetAppSecurityGroups; beyond the"
+          + " standard: SaveApp, DeleteSavedApps, remote_save_snapshot, remote_get_snapshots,"
+          + " remote_restore_snapshot, remote_remove_snapshot, reconfigure_vm, get_vm_console,"
+          + " validate_attributes, get_attribute_hints, PowerCycle.")
   String commandName;
+
+  @CommandLine.Option(names = "--param", paramLabel = "NAME=VALUE",
+      description = "A remote command's parameter (repeatable): remote_save_snapshot"
+          + " snapshot_name, save_memory (Yes|No); remote_restore_snapshot snapshot_name;"
+          + " remote_remove_snapshot snapshot_name, remove_child (Yes|No); reconfigure_vm cpu,"
+          + " ram (GB), hdd (1:100;2:200); PowerCycle delay (seconds).")
+  java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
 
   @CommandLine.Option(names = "--context", required = true, paramLabel = "CTX.json",
       description = "The command context (CloudShell's driver context field names); - for stdin.")
@@ -70,6 +80,15 @@ final class CallCommand implements Callable<Integer> {
       err.println("hangar call: " + command.standardName() + " needs --request REQ.json");
       return Main.USAGE;
     }
+    for (String name : parameters.keySet()) {
+      if (command.parameter(name).isEmpty()) {
+        err.println("hangar call: " + command.standardName() + (command.parameters().isEmpty()
+            ? " takes no --param" : " has no parameter '" + name + "'; its parameters: "
+            + String.join(", ", command.parameters().stream()
+                .map(dev.hangar.driver.CommandParameter::name).toList())));
+        return Main.USAGE;
+      }
+    }
     if (host.problem() != null) {
       err.println("hangar call: " + host.problem());
       return Main.USAGE;
@@ -95,7 +114,7 @@ final class CallCommand implements Callable<Integer> {
         BackendRegistry backends = embedded.registry()) {
       CommandDispatcher dispatcher = new CommandDispatcher(
           new CloudProviderDriver(backends, c -> api));
-      String response = dispatcher.dispatch(command, contextJson, requestJson,
+      String response = dispatcher.dispatch(command, contextJson, requestJson, parameters,
           CancellationContext.NONE);
       if (!response.isEmpty()) {
         out.println(response);
@@ -124,7 +143,8 @@ final class CallCommand implements Callable<Integer> {
     }
     try (client; CallbackServer callbacks = CallbackServer.start(host.callbackAddress(), api)) {
       callbacks.expose(context);
-      String response = client.call(command, context, requestJson, host.deadline());
+      String response = client.call(command, context, requestJson, parameters,
+          host.deadline());
       if (!response.isEmpty()) {
         out.println(response);
       }

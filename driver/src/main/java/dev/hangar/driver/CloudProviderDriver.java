@@ -12,6 +12,10 @@ import dev.hangar.driver.internal.CommandRun;
 import dev.hangar.driver.internal.DeployCommand;
 import dev.hangar.driver.internal.Guard;
 import dev.hangar.driver.internal.InfraCommands;
+import dev.hangar.driver.internal.DesignerCommands;
+import dev.hangar.driver.internal.SavedAppCommands;
+import dev.hangar.driver.internal.SnapshotCommands;
+import dev.hangar.driver.internal.VmChangeCommands;
 import dev.hangar.driver.internal.VmCommands;
 import dev.hangar.driver.spi.BackendRegistry;
 import java.util.function.Function;
@@ -28,8 +32,16 @@ import java.util.function.Function;
  * {@code DeleteInstance}, getVmDetails = {@code GetVmDetails}, remoteRefreshIp =
  * {@code remote_refresh_ip}, applyConnectivityChanges = {@code ApplyConnectivityChanges},
  * prepareSandboxInfra = {@code PrepareSandboxInfra}, cleanupSandboxInfra =
- * {@code CleanupSandboxInfra}, setAppSecurityGroups = {@code SetAppSecurityGroups}
- * (see {@link Command}). Thread-safe and stateless: one instance serves concurrent commands.
+ * {@code CleanupSandboxInfra}, setAppSecurityGroups = {@code SetAppSecurityGroups}; beyond the
+ * standard: saveApp = {@code SaveApp}, deleteSavedApps = {@code DeleteSavedApps},
+ * remoteSaveSnapshot = {@code remote_save_snapshot}, remoteGetSnapshots =
+ * {@code remote_get_snapshots}, remoteRestoreSnapshot = {@code remote_restore_snapshot},
+ * remoteRemoveSnapshot = {@code remote_remove_snapshot}, reconfigureVm = {@code reconfigure_vm},
+ * getVmConsole = {@code get_vm_console}, validateAttributes = {@code validate_attributes},
+ * getAttributeHints = {@code get_attribute_hints}, powerCycle = {@code PowerCycle}
+ * (see {@link Command}). A command whose part the provider's backend lacks (no snapshots, no
+ * saved apps, no reconfigure) raises a {@link ClientException} naming the command and the Cloud
+ * Type. Thread-safe and stateless: one instance serves concurrent commands.
  */
 public final class CloudProviderDriver {
   private final OrchestratorApi.Factory apis;
@@ -38,6 +50,9 @@ public final class CloudProviderDriver {
   private final ActionCommands actions = new ActionCommands(codec);
   private final VmCommands vms = new VmCommands(codec);
   private final InfraCommands infra = new InfraCommands(codec);
+  private final SnapshotCommands snapshots = new SnapshotCommands(codec);
+  private final VmChangeCommands changes = new VmChangeCommands(codec);
+  private final DesignerCommands designer = new DesignerCommands(codec);
 
   public CloudProviderDriver(BackendRegistry backends, OrchestratorApi.Factory apis) {
     this.resolver = new BackendResolver(backends);
@@ -119,6 +134,101 @@ public final class CloudProviderDriver {
   public String setAppSecurityGroups(ResourceCommandContext context, String request) {
     return run(Command.SET_APP_SECURITY_GROUPS, context, null,
         r -> infra.securityGroups(r, request));
+  }
+
+  /**
+   * SaveApp: SaveApp actions → SaveApp results (artifacts, savedEntityAttributes,
+   * saveDeploymentModel, additionalData), one per action.
+   */
+  public String saveApp(ResourceCommandContext context, String request,
+      CancellationContext cancellation) {
+    return run(Command.SAVE_APP, context, cancellation,
+        r -> actions.run(r, request, SavedAppCommands.save(r)));
+  }
+
+  /**
+   * DeleteSavedApps: DeleteSavedApp actions → DeleteSavedApp results; artifacts already gone are
+   * success. The context may have no reservation (the platform runs it outside one).
+   */
+  public String deleteSavedApps(ResourceCommandContext context, String request,
+      CancellationContext cancellation) {
+    return run(Command.DELETE_SAVED_APPS, context, cancellation,
+        r -> actions.run(r, request, SavedAppCommands.delete(r)));
+  }
+
+  /** remote_save_snapshot: returns the new snapshot's path. {@code saveMemory}: Yes or No. */
+  public String remoteSaveSnapshot(ResourceRemoteCommandContext context, String snapshotName,
+      String saveMemory) {
+    return run(Command.REMOTE_SAVE_SNAPSHOT, context, null,
+        r -> snapshots.save(r, snapshotName, saveMemory));
+  }
+
+  /** remote_get_snapshots: a JSON list of snapshot paths, parents first. */
+  public String remoteGetSnapshots(ResourceRemoteCommandContext context) {
+    return run(Command.REMOTE_GET_SNAPSHOTS, context, null, snapshots::list);
+  }
+
+  /** remote_restore_snapshot: returns "". An unknown path is a client error naming the known. */
+  public String remoteRestoreSnapshot(ResourceRemoteCommandContext context, String snapshotName) {
+    return run(Command.REMOTE_RESTORE_SNAPSHOT, context, null, r -> {
+      snapshots.restore(r, snapshotName);
+      return "";
+    });
+  }
+
+  /** remote_remove_snapshot: returns ""; a snapshot already gone is success. */
+  public String remoteRemoveSnapshot(ResourceRemoteCommandContext context, String snapshotName,
+      String removeChild) {
+    return run(Command.REMOTE_REMOVE_SNAPSHOT, context, null, r -> {
+      snapshots.remove(r, snapshotName, removeChild);
+      return "";
+    });
+  }
+
+  /**
+   * reconfigure_vm: {@code cpu} (whole), {@code ram} (GB), {@code hdd} ("1:100;2:200" or
+   * "Hard Disk 1:100"); each may be empty or null, not all. Returns "".
+   */
+  public String reconfigureVm(ResourceRemoteCommandContext context, String cpu, String ram,
+      String hdd) {
+    return run(Command.RECONFIGURE_VM, context, null, r -> {
+      changes.reconfigure(r, cpu, ram, hdd);
+      return "";
+    });
+  }
+
+  /** get_vm_console: {@code {"kind","url","command","text","note"}}. */
+  public String getVmConsole(ResourceRemoteCommandContext context) {
+    return run(Command.GET_VM_CONSOLE, context, null, changes::console);
+  }
+
+  /**
+   * validate_attributes: {@code {"ActionId","DeploymentPath","Attributes":[..]}} →
+   * {@code {"type":"ValidateAttributes","actionId",...}}; raises a client error listing every
+   * problem when the attributes would not deploy.
+   */
+  public String validateAttributes(ResourceCommandContext context, String request) {
+    return run(Command.VALIDATE_ATTRIBUTES, context, null, r -> designer.validate(r, request));
+  }
+
+  /**
+   * get_attribute_hints: {@code {"DeploymentPath","AttributeName","AttributeValues"}} →
+   * {@code [{"AttributeName","Values":[..]}]} ({@code []} when there is no list).
+   */
+  public String getAttributeHints(ResourceCommandContext context, String request) {
+    return run(Command.GET_ATTRIBUTE_HINTS, context, null, r -> designer.hints(r, request));
+  }
+
+  /**
+   * PowerCycle: powers the VM off, waits {@code delay} seconds (0 to 3600), powers it on; a
+   * cancellation during the wait leaves it off. Returns "".
+   */
+  public String powerCycle(ResourceRemoteCommandContext context, String delay,
+      CancellationContext cancellation) {
+    return run(Command.POWER_CYCLE, context, cancellation, r -> {
+      changes.powerCycle(r, delay);
+      return "";
+    });
   }
 
   private String run(Command command, CommandContext context, CancellationContext cancellation,

@@ -7,6 +7,8 @@ import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.datamodel.context.CommandContext;
 import dev.hangar.datamodel.context.ResourceCommandContext;
 import dev.hangar.datamodel.context.ResourceRemoteCommandContext;
+import dev.hangar.driver.internal.Parameters;
+import java.util.Map;
 
 /**
  * Runs a command named by its standard name with its context as JSON, for callers that carry
@@ -31,14 +33,31 @@ public final class CommandDispatcher {
 
   public String dispatch(Command command, String contextJson, String request,
       CancellationContext cancellation) {
-    return dispatch(command, readContext(command, contextJson), request, cancellation);
+    return dispatch(command, readContext(command, contextJson), request, Map.of(), cancellation);
+  }
+
+  /** Runs a command with its named parameters (see {@link Command#parameters()}). */
+  public String dispatch(Command command, String contextJson, String request,
+      Map<String, String> parameters, CancellationContext cancellation) {
+    return dispatch(command, readContext(command, contextJson), request, parameters,
+        cancellation);
   }
 
   public String dispatch(Command command, CommandContext context, String request,
       CancellationContext cancellation) {
+    return dispatch(command, context, request, Map.of(), cancellation);
+  }
+
+  /**
+   * Runs a command. The parameters are checked against the command's list first: an unknown
+   * name, a missing mandatory one, a lookup outside its values is a {@link ClientException}.
+   */
+  public String dispatch(Command command, CommandContext context, String request,
+      Map<String, String> parameters, CancellationContext cancellation) {
     if (command.takesRequest() && (request == null || request.isBlank())) {
       throw new ClientException(command.standardName() + " needs a request");
     }
+    Map<String, String> p = Parameters.resolve(command, parameters);
     return switch (command) {
       case GET_INVENTORY -> driver.getInventory((AutoLoadCommandContext) context);
       case DEPLOY -> driver.deploy((ResourceCommandContext) context, request, cancellation);
@@ -57,6 +76,26 @@ public final class CommandDispatcher {
           request);
       case SET_APP_SECURITY_GROUPS -> driver.setAppSecurityGroups(
           (ResourceCommandContext) context, request);
+      case SAVE_APP -> driver.saveApp((ResourceCommandContext) context, request, cancellation);
+      case DELETE_SAVED_APPS -> driver.deleteSavedApps((ResourceCommandContext) context, request,
+          cancellation);
+      case REMOTE_SAVE_SNAPSHOT -> driver.remoteSaveSnapshot(
+          (ResourceRemoteCommandContext) context, p.get("snapshot_name"), p.get("save_memory"));
+      case REMOTE_GET_SNAPSHOTS -> driver.remoteGetSnapshots(
+          (ResourceRemoteCommandContext) context);
+      case REMOTE_RESTORE_SNAPSHOT -> driver.remoteRestoreSnapshot(
+          (ResourceRemoteCommandContext) context, p.get("snapshot_name"));
+      case REMOTE_REMOVE_SNAPSHOT -> driver.remoteRemoveSnapshot(
+          (ResourceRemoteCommandContext) context, p.get("snapshot_name"), p.get("remove_child"));
+      case RECONFIGURE_VM -> driver.reconfigureVm((ResourceRemoteCommandContext) context,
+          p.get("cpu"), p.get("ram"), p.get("hdd"));
+      case GET_VM_CONSOLE -> driver.getVmConsole((ResourceRemoteCommandContext) context);
+      case VALIDATE_ATTRIBUTES -> driver.validateAttributes((ResourceCommandContext) context,
+          request);
+      case GET_ATTRIBUTE_HINTS -> driver.getAttributeHints((ResourceCommandContext) context,
+          request);
+      case POWER_CYCLE -> driver.powerCycle((ResourceRemoteCommandContext) context,
+          p.get("delay"), cancellation);
     };
   }
 }

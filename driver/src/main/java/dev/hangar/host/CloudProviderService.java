@@ -90,6 +90,65 @@ final class CloudProviderService extends CloudProviderGrpc.CloudProviderImplBase
     resource(Command.SET_APP_SECURITY_GROUPS, r, out);
   }
 
+  @Override
+  public void saveApp(ResourceCommandRequest r, StreamObserver<CommandResponse> out) {
+    resource(Command.SAVE_APP, r, out);
+  }
+
+  @Override
+  public void deleteSavedApps(ResourceCommandRequest r, StreamObserver<CommandResponse> out) {
+    resource(Command.DELETE_SAVED_APPS, r, out);
+  }
+
+  @Override
+  public void remoteSaveSnapshot(ResourceRemoteCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    remote(Command.REMOTE_SAVE_SNAPSHOT, r, out);
+  }
+
+  @Override
+  public void remoteGetSnapshots(ResourceRemoteCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    remote(Command.REMOTE_GET_SNAPSHOTS, r, out);
+  }
+
+  @Override
+  public void remoteRestoreSnapshot(ResourceRemoteCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    remote(Command.REMOTE_RESTORE_SNAPSHOT, r, out);
+  }
+
+  @Override
+  public void remoteRemoveSnapshot(ResourceRemoteCommandRequest r,
+      StreamObserver<CommandResponse> out) {
+    remote(Command.REMOTE_REMOVE_SNAPSHOT, r, out);
+  }
+
+  @Override
+  public void reconfigureVm(ResourceRemoteCommandRequest r, StreamObserver<CommandResponse> out) {
+    remote(Command.RECONFIGURE_VM, r, out);
+  }
+
+  @Override
+  public void getVmConsole(ResourceRemoteCommandRequest r, StreamObserver<CommandResponse> out) {
+    remote(Command.GET_VM_CONSOLE, r, out);
+  }
+
+  @Override
+  public void validateAttributes(ResourceCommandRequest r, StreamObserver<CommandResponse> out) {
+    resource(Command.VALIDATE_ATTRIBUTES, r, out);
+  }
+
+  @Override
+  public void getAttributeHints(ResourceCommandRequest r, StreamObserver<CommandResponse> out) {
+    resource(Command.GET_ATTRIBUTE_HINTS, r, out);
+  }
+
+  @Override
+  public void powerCycle(ResourceRemoteCommandRequest r, StreamObserver<CommandResponse> out) {
+    remote(Command.POWER_CYCLE, r, out);
+  }
+
   private void resource(Command c, ResourceCommandRequest r, StreamObserver<CommandResponse> out) {
     calls.run(c, r.getContext(), r.getContext().getReservation().getReservationId(),
         r.getRequestJson(), out);
@@ -98,6 +157,6 @@ final class CloudProviderService extends CloudProviderGrpc.CloudProviderImplBase
   private void remote(Command c, ResourceRemoteCommandRequest r,
       StreamObserver<CommandResponse> out) {
     calls.run(c, r.getContext(), r.getContext().getRemoteReservation().getReservationId(), null,
-        out);
+        r.getParametersMap(), out);
   }
 }

@@ -15,6 +15,7 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -79,11 +80,17 @@ final class CommandCalls {
   /** Runs one unary call's command; answers {@code observer} from the pool. */
   void run(Command command, MessageOrBuilder context, String reservationId, String request,
       StreamObserver<CommandResponse> observer) {
+    run(command, context, reservationId, request, Map.of(), observer);
+  }
+
+  /** {@link #run} for a remote command with its named parameters. */
+  void run(Command command, MessageOrBuilder context, String reservationId, String request,
+      Map<String, String> parameters, StreamObserver<CommandResponse> observer) {
     ServerCallStreamObserver<CommandResponse> out =
         (ServerCallStreamObserver<CommandResponse>) observer;
     // A caller that went away gets no answer; without a handler, answering would throw.
     out.setOnCancelHandler(() -> { });
-    run(command, context, reservationId, request, Context.current(),
+    run(command, context, reservationId, request, parameters, Context.current(),
         (response, status) -> answer(out, response, status), null);
   }
 
@@ -92,12 +99,13 @@ final class CommandCalls {
    * deadline reach the command); {@code api}, when not null, is its orchestrator API.
    */
   void run(Command command, MessageOrBuilder context, String reservationId, String request,
-      Context call, Answer answer, OrchestratorApi api) {
+      Map<String, String> parameters, Context call, Answer answer, OrchestratorApi api) {
     long start = System.nanoTime();
     Context scoped = api == null ? call : call.withValue(CALLER_API, api);
     try {
       pool.execute(() -> scoped.run(
-          () -> execute(command, context, reservationId, request, scoped, answer, start)));
+          () -> execute(command, context, reservationId, request, parameters, scoped, answer,
+              start)));
     } catch (RejectedExecutionException e) {
       Status s = pool.isShutdown()
           ? Status.UNAVAILABLE.withDescription("the host is shutting down; call another host")
@@ -110,14 +118,14 @@ final class CommandCalls {
   }
 
   private void execute(Command command, MessageOrBuilder context, String reservationId,
-      String request, Context call, Answer out, long start) {
+      String request, Map<String, String> parameters, Context call, Answer out, long start) {
     String response = null;
     Status status;
     if (call.isCancelled()) {
       status = gone(call, "before it started");
     } else {
       try {
-        response = dispatcher.dispatch(command, read(command, context), request,
+        response = dispatcher.dispatch(command, read(command, context), request, parameters,
             call::isCancelled);
         status = call.isCancelled() ? gone(call, "while it ran") : Status.OK;
       } catch (HangarException e) {

@@ -14,6 +14,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * One RunCommand call (see cloud_provider.proto): the first message names the command, which
@@ -74,7 +75,7 @@ final class CommandStream implements StreamObserver<DriverMessage> {
   private void start(CommandCall c) {
     Call call = switch (c.getCommandCase()) {
       case GET_INVENTORY -> new Call(Command.GET_INVENTORY, c.getGetInventory().getContext(), "",
-          null);
+          null, Map.of());
       case DEPLOY -> resource(Command.DEPLOY, c.getDeploy());
       case POWER_ON -> remote(Command.POWER_ON, c.getPowerOn());
       case POWER_OFF -> remote(Command.POWER_OFF, c.getPowerOff());
@@ -89,6 +90,23 @@ final class CommandStream implements StreamObserver<DriverMessage> {
           c.getCleanupSandboxInfra());
       case SET_APP_SECURITY_GROUPS -> resource(Command.SET_APP_SECURITY_GROUPS,
           c.getSetAppSecurityGroups());
+      case SAVE_APP -> resource(Command.SAVE_APP, c.getSaveApp());
+      case DELETE_SAVED_APPS -> resource(Command.DELETE_SAVED_APPS, c.getDeleteSavedApps());
+      case REMOTE_SAVE_SNAPSHOT -> remote(Command.REMOTE_SAVE_SNAPSHOT,
+          c.getRemoteSaveSnapshot());
+      case REMOTE_GET_SNAPSHOTS -> remote(Command.REMOTE_GET_SNAPSHOTS,
+          c.getRemoteGetSnapshots());
+      case REMOTE_RESTORE_SNAPSHOT -> remote(Command.REMOTE_RESTORE_SNAPSHOT,
+          c.getRemoteRestoreSnapshot());
+      case REMOTE_REMOVE_SNAPSHOT -> remote(Command.REMOTE_REMOVE_SNAPSHOT,
+          c.getRemoteRemoveSnapshot());
+      case RECONFIGURE_VM -> remote(Command.RECONFIGURE_VM, c.getReconfigureVm());
+      case GET_VM_CONSOLE -> remote(Command.GET_VM_CONSOLE, c.getGetVmConsole());
+      case VALIDATE_ATTRIBUTES -> resource(Command.VALIDATE_ATTRIBUTES,
+          c.getValidateAttributes());
+      case GET_ATTRIBUTE_HINTS -> resource(Command.GET_ATTRIBUTE_HINTS,
+          c.getGetAttributeHints());
+      case POWER_CYCLE -> remote(Command.POWER_CYCLE, c.getPowerCycle());
       case COMMAND_NOT_SET -> null;
     };
     if (call == null) {
@@ -96,21 +114,21 @@ final class CommandStream implements StreamObserver<DriverMessage> {
       return;
     }
     calls.run(call.command(), call.context(), call.reservationId(), call.request(),
-        Context.current(), this::answer, api);
+        call.parameters(), Context.current(), this::answer, api);
   }
 
   /** A command as CommandCalls takes it. */
   private record Call(Command command, MessageOrBuilder context, String reservationId,
-      String request) {}
+      String request, Map<String, String> parameters) {}
 
   private static Call resource(Command command, ResourceCommandRequest r) {
     return new Call(command, r.getContext(), r.getContext().getReservation().getReservationId(),
-        r.getRequestJson());
+        r.getRequestJson(), Map.of());
   }
 
   private static Call remote(Command command, ResourceRemoteCommandRequest r) {
     return new Call(command, r.getContext(),
-        r.getContext().getRemoteReservation().getReservationId(), null);
+        r.getContext().getRemoteReservation().getReservationId(), null, r.getParametersMap());
   }
 
   private void send(Callback callback) {

@@ -14,6 +14,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,6 +52,18 @@ public final class HostClient implements AutoCloseable {
    * @throws IllegalArgumentException when the context JSON does not have the context's shape
    */
   public String call(Command command, JsonNode context, String request, Duration deadline) {
+    return call(command, context, request, Map.of(), deadline);
+  }
+
+  /**
+   * Runs {@code command} with a remote command's named parameters ({@link Command#parameters()});
+   * returns its response JSON ("" for commands without one).
+   *
+   * @throws StatusRuntimeException when the command raised or the host could not be called
+   * @throws IllegalArgumentException when the context JSON does not have the context's shape
+   */
+  public String call(Command command, JsonNode context, String request,
+      Map<String, String> parameters, Duration deadline) {
     CloudProviderGrpc.CloudProviderBlockingStub s = deadline == null ? stub
         : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     String req = request == null ? "" : request;
@@ -60,13 +73,35 @@ public final class HostClient implements AutoCloseable {
             .fromJson(context, AutoLoadCommandContext.newBuilder(), "context")).build())
             .getResponseJson();
       case POWER_ON:
-        return s.powerOn(remote(context)).getResponseJson();
+        return s.powerOn(remote(context, parameters)).getResponseJson();
       case POWER_OFF:
-        return s.powerOff(remote(context)).getResponseJson();
+        return s.powerOff(remote(context, parameters)).getResponseJson();
       case DELETE_INSTANCE:
-        return s.deleteInstance(remote(context)).getResponseJson();
+        return s.deleteInstance(remote(context, parameters)).getResponseJson();
       case REMOTE_REFRESH_IP:
-        return s.remoteRefreshIp(remote(context)).getResponseJson();
+        return s.remoteRefreshIp(remote(context, parameters)).getResponseJson();
+      case REMOTE_SAVE_SNAPSHOT:
+        return s.remoteSaveSnapshot(remote(context, parameters)).getResponseJson();
+      case REMOTE_GET_SNAPSHOTS:
+        return s.remoteGetSnapshots(remote(context, parameters)).getResponseJson();
+      case REMOTE_RESTORE_SNAPSHOT:
+        return s.remoteRestoreSnapshot(remote(context, parameters)).getResponseJson();
+      case REMOTE_REMOVE_SNAPSHOT:
+        return s.remoteRemoveSnapshot(remote(context, parameters)).getResponseJson();
+      case RECONFIGURE_VM:
+        return s.reconfigureVm(remote(context, parameters)).getResponseJson();
+      case GET_VM_CONSOLE:
+        return s.getVmConsole(remote(context, parameters)).getResponseJson();
+      case POWER_CYCLE:
+        return s.powerCycle(remote(context, parameters)).getResponseJson();
+      case SAVE_APP:
+        return s.saveApp(resource(context, req)).getResponseJson();
+      case DELETE_SAVED_APPS:
+        return s.deleteSavedApps(resource(context, req)).getResponseJson();
+      case VALIDATE_ATTRIBUTES:
+        return s.validateAttributes(resource(context, req)).getResponseJson();
+      case GET_ATTRIBUTE_HINTS:
+        return s.getAttributeHints(resource(context, req)).getResponseJson();
       case DEPLOY:
         return s.deploy(resource(context, req)).getResponseJson();
       case GET_VM_DETAILS:
@@ -89,9 +124,11 @@ public final class HostClient implements AutoCloseable {
         ResourceCommandContext.newBuilder(), "context")).setRequestJson(request).build();
   }
 
-  private static ResourceRemoteCommandRequest remote(JsonNode context) {
+  private static ResourceRemoteCommandRequest remote(JsonNode context,
+      Map<String, String> parameters) {
     return ResourceRemoteCommandRequest.newBuilder().setContext(ContextMessages.fromJson(
-        context, ResourceRemoteCommandContext.newBuilder(), "context")).build();
+        context, ResourceRemoteCommandContext.newBuilder(), "context"))
+        .putAllParameters(parameters).build();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.hangar.pack;
 
 import dev.hangar.driver.Command;
+import dev.hangar.driver.CommandParameter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,11 +23,22 @@ import javax.xml.stream.XMLStreamWriter;
 public final class DriverMetadata {
   public static final String CONNECTIVITY = "Connectivity";
   public static final String POWER = "Power";
+  public static final String SNAPSHOT = "Snapshot";
+  public static final String CONFIGURATION = "Configuration";
   public static final String HIDDEN = "Hidden Commands";
+  private static final String ADMIN_ONLY = "AdminOnly";
 
-  /** One command as the platform lists it. */
+  /**
+   * One command as the platform lists it; {@code visibility} is "" for everyone or
+   * {@code AdminOnly}.
+   */
   public record Entry(Command command, String category, String displayName, String tags,
-      String description) {
+      String description, String visibility) {
+    Entry(Command command, String category, String displayName, String tags,
+        String description) {
+      this(command, category, displayName, tags, description, "");
+    }
+
     public boolean cancellable() {
       return command.cancellable();
     }
@@ -60,13 +72,40 @@ public final class DriverMetadata {
           "allow_unreserved", "Removes everything the sandbox's infra setup made (L3).");
       case SET_APP_SECURITY_GROUPS -> new Entry(c, HIDDEN, "Set App Security Groups",
           "allow_unreserved", "Opens the apps' inbound ports (L3).");
+      case SAVE_APP -> new Entry(c, HIDDEN, "SaveApp", "allow_unreserved",
+          "Saves apps of a sandbox as new templates or images (the platform's Save Sandbox).");
+      case DELETE_SAVED_APPS -> new Entry(c, SNAPSHOT, "Delete Saved Apps", "allow_unreserved",
+          "Deletes the templates or images a saved sandbox's apps were saved as.");
+      case REMOTE_SAVE_SNAPSHOT -> new Entry(c, SNAPSHOT, "Save Snapshot",
+          "remote_connectivity,allow_unreserved",
+          "Takes a snapshot of the VM; prints its path.");
+      case REMOTE_GET_SNAPSHOTS -> new Entry(c, SNAPSHOT, "Get Snapshots",
+          "remote_connectivity,allow_unreserved",
+          "Prints the VM's snapshot paths as a JSON list.");
+      case REMOTE_RESTORE_SNAPSHOT -> new Entry(c, SNAPSHOT, "Restore Snapshot",
+          "remote_connectivity,allow_unreserved", "Brings the VM back to a snapshot.");
+      case REMOTE_REMOVE_SNAPSHOT -> new Entry(c, SNAPSHOT, "Remove Snapshot",
+          "remote_connectivity,allow_unreserved", "Deletes a snapshot, keeping the VM as it is.");
+      case RECONFIGURE_VM -> new Entry(c, CONFIGURATION, "Reconfigure VM",
+          "remote_app_management,allow_unreserved",
+          "Changes the VM's CPUs, memory and disk sizes.", ADMIN_ONLY);
+      case GET_VM_CONSOLE -> new Entry(c, CONFIGURATION, "Get VM Console",
+          "remote_app_management,allow_unreserved",
+          "Prints how to open the VM's console (a VNC or serial console, or its output).",
+          ADMIN_ONLY);
+      case VALIDATE_ATTRIBUTES -> new Entry(c, HIDDEN, "ValidateAttributes", "allow_unreserved",
+          "Checks an app template's deployment path attributes when it is saved.");
+      case GET_ATTRIBUTE_HINTS -> new Entry(c, HIDDEN, "GetAttributeHints", "allow_unreserved",
+          "Lists the values an app template's attribute can take.");
+      case POWER_CYCLE -> new Entry(c, HIDDEN, "Power Cycle", "power",
+          "Powers the VM off, waits, and powers it on.");
     });
   }
 
   /** The listed commands by category, in category order then {@link Command} order. */
   public static Map<String, List<Entry>> layout() {
     Map<String, List<Entry>> out = new LinkedHashMap<>();
-    for (String category : List.of(CONNECTIVITY, POWER, HIDDEN)) {
+    for (String category : List.of(CONNECTIVITY, POWER, SNAPSHOT, CONFIGURATION, HIDDEN)) {
       out.put(category, new ArrayList<>());
     }
     for (Command c : Command.values()) {
@@ -98,13 +137,26 @@ public final class DriverMetadata {
         w.writeAttribute("Name", category.getKey());
         for (Entry e : category.getValue()) {
           newline(w, 3);
-          w.writeEmptyElement("Command");
+          List<CommandParameter> params = e.command().parameters();
+          if (params.isEmpty()) {
+            w.writeEmptyElement("Command");
+          } else {
+            w.writeStartElement("Command");
+          }
           w.writeAttribute("Name", e.command().standardName());
           w.writeAttribute("DisplayName", e.displayName());
           w.writeAttribute("Description", e.description());
           w.writeAttribute("Tags", e.tags());
           if (e.cancellable()) {
             w.writeAttribute("EnableCancellation", "true");
+          }
+          if (!e.visibility().isEmpty()) {
+            w.writeAttribute("Visibility", e.visibility());
+          }
+          if (!params.isEmpty()) {
+            writeParameters(w, params);
+            newline(w, 3);
+            w.writeEndElement();
           }
         }
         newline(w, 2);
@@ -120,6 +172,28 @@ public final class DriverMetadata {
       throw new IllegalStateException("cannot write " + ShellFiles.DRIVER_METADATA, e);
     }
     return text + "\n";
+  }
+
+  /** The command's {@code <Parameters>}, from {@link Command#parameters()}. */
+  private static void writeParameters(XMLStreamWriter w, List<CommandParameter> params)
+      throws XMLStreamException {
+    newline(w, 4);
+    w.writeStartElement("Parameters");
+    for (CommandParameter p : params) {
+      newline(w, 5);
+      w.writeEmptyElement("Parameter");
+      w.writeAttribute("Name", p.name());
+      w.writeAttribute("DisplayName", p.displayName());
+      w.writeAttribute("Description", p.description());
+      w.writeAttribute("Type", p.type());
+      w.writeAttribute("Mandatory", p.mandatory() ? "True" : "False");
+      if (!p.allowedValues().isEmpty()) {
+        w.writeAttribute("AllowedValues", String.join(",", p.allowedValues()));
+      }
+      w.writeAttribute("DefaultValue", p.defaultValue());
+    }
+    newline(w, 4);
+    w.writeEndElement();
   }
 
   private static void newline(XMLStreamWriter w, int depth) throws XMLStreamException {

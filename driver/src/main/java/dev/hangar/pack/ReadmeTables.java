@@ -1,5 +1,6 @@
 package dev.hangar.pack;
 
+import dev.hangar.driver.CommandParameter;
 import dev.hangar.options.AttributeSpec;
 import dev.hangar.options.AttributeType;
 import dev.hangar.options.DeploymentOption;
@@ -67,17 +68,36 @@ public final class ReadmeTables {
 
   /** The command list as drivermetadata.xml gives it to the platform. */
   public static String commands() {
-    StringBuilder md = new StringBuilder("| command | shown as | category | tags | cancellable |\n"
-        + "|---|---|---|---|---|\n");
+    StringBuilder md = new StringBuilder("| command | shown as | category | tags | cancellable"
+        + " | parameters |\n|---|---|---|---|---|---|\n");
     for (List<DriverMetadata.Entry> entries : DriverMetadata.layout().values()) {
       for (DriverMetadata.Entry e : entries) {
         md.append("| `").append(e.command().standardName()).append("` | ")
             .append(cell(e.displayName())).append(" | ").append(cell(e.category()))
             .append(" | `").append(e.tags()).append("` | ")
-            .append(e.cancellable() ? "yes" : "").append(" |\n");
+            .append(e.cancellable() ? "yes" : "").append(" | ")
+            .append(parameters(e.command().parameters())).append(" |\n");
       }
     }
     return md.toString();
+  }
+
+  /** {@code `snapshot_name`, `save_memory` (Yes, No; default No)}; optional ones marked. */
+  private static String parameters(List<CommandParameter> params) {
+    return params.stream().map(p -> {
+      List<String> notes = new java.util.ArrayList<>();
+      if (!p.allowedValues().isEmpty()) {
+        notes.add(String.join(", ", p.allowedValues()));
+      }
+      if (!p.defaultValue().isEmpty()) {
+        notes.add("default " + p.defaultValue());
+      }
+      if (!p.mandatory()) {
+        notes.add("optional");
+      }
+      return "`" + p.name() + "`" + (notes.isEmpty() ? "" : " (" + String.join("; ", notes)
+          + ")");
+    }).collect(Collectors.joining(", "));
   }
 
   /** {@code readme} with each generated block replaced by its current text. */

@@ -52,6 +52,12 @@ public final class HostTransport implements Transport {
 
   @Override
   public Outcome execute(Command command, String contextJson, String requestJson) {
+    return execute(command, contextJson, requestJson, Map.of());
+  }
+
+  @Override
+  public Outcome execute(Command command, String contextJson, String requestJson,
+      Map<String, String> parameters) {
     JsonNode context;
     try {
       context = codec.readTree(contextJson, "context");
@@ -63,7 +69,7 @@ public final class HostTransport implements Transport {
     }
     callbacks.expose(o);
     try {
-      return new Outcome(host.call(command, o, requestJson, deadline), null);
+      return new Outcome(host.call(command, o, requestJson, parameters, deadline), null);
     } catch (StatusRuntimeException e) {
       return new Outcome(null, describe(e.getStatus()));
     } catch (IllegalArgumentException e) {

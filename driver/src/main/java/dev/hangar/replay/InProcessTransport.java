@@ -25,8 +25,14 @@ public final class InProcessTransport implements Transport {
 
   @Override
   public Outcome execute(Command command, String contextJson, String requestJson) {
+    return execute(command, contextJson, requestJson, Map.of());
+  }
+
+  @Override
+  public Outcome execute(Command command, String contextJson, String requestJson,
+      Map<String, String> parameters) {
     try {
-      return new Outcome(dispatcher.dispatch(command, contextJson, requestJson,
+      return new Outcome(dispatcher.dispatch(command, contextJson, requestJson, parameters,
           CancellationContext.NONE), null);
     } catch (HangarException e) {
       return new Outcome(null, e.getMessage());

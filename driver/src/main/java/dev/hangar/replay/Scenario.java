@@ -15,14 +15,18 @@ public record Scenario(
     Map<String, String> passwords,
     List<Step> steps) {
 
-  /** One command with its inputs and what its answer must show. */
+  /**
+   * One command with its inputs and what its answer must show. {@code parameters}: a remote
+   * command's named parameters ({@code {"snapshot_name":"${snap}"}}), or null.
+   */
   public record Step(
       String name,
       String command,
       JsonNode context,
       JsonNode request,
       Expectation expect,
-      Map<String, String> save) {}
+      Map<String, String> save,
+      JsonNode parameters) {}
 
   /**
    * What a step's answer must show. {@code results}: partial result objects, matched by actionId

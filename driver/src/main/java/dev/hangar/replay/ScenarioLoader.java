@@ -71,8 +71,12 @@ public final class ScenarioLoader {
     Scenario.Expectation expect = new Scenario.Expectation(e.path("raises").asBoolean(false),
         e.hasNonNull("errorContains") ? e.get("errorContains").asText() : null, results, json,
         calls);
+    JsonNode parameters = s.get("parameters");
+    if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
+      throw new ScenarioException(where + ": parameters must be an object of NAME: VALUE");
+    }
     return new Scenario.Step(s.path("name").asText(command), command, context, request, expect,
-        strings(s.path("save")));
+        strings(s.path("save")), parameters);
   }
 
   private JsonNode inlineOrFile(JsonNode node, Path base, String where) throws ScenarioException {

@@ -15,6 +15,18 @@ public interface Transport extends AutoCloseable {
 
   Outcome execute(Command command, String contextJson, String requestJson);
 
+  /**
+   * Runs a command with a remote command's named parameters. The default serves transports that
+   * carry none: parameters are an error there, never silently dropped.
+   */
+  default Outcome execute(Command command, String contextJson, String requestJson,
+      java.util.Map<String, String> parameters) {
+    if (parameters != null && !parameters.isEmpty()) {
+      return new Outcome(null, "this transport cannot pass parameters " + parameters.keySet());
+    }
+    return execute(command, contextJson, requestJson);
+  }
+
   /** The orchestrator API calls made since the last {@link #clearCalls()}. */
   List<ApiCall> calls();
 

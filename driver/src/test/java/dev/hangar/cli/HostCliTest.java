@@ -61,6 +61,40 @@ class HostCliTest {
   }
 
   @Test
+  void remoteCommandsTakeTheirParametersWithParam() {
+    CliRunner deploy = CliRunner.runWith(ENV, "call", "Deploy", "--target", target, "--context",
+        path("contexts/kvm-provider.json"), "--request", path("requests/deploy-kvm-template.json"));
+    assertThat(deploy.code()).as(deploy.err()).isEqualTo(Main.OK);
+    String uid = kvm.vms().keySet().iterator().next();
+    String[] cycle = {"call", "PowerCycle", "--target", target, "--context",
+        path("contexts/kvm-remote-web.json"), "--set", "webUuid=" + uid};
+    CliRunner ok = CliRunner.runWith(ENV, with(cycle, "--param", "delay=0"));
+    assertThat(ok.code()).as(ok.err()).isEqualTo(Main.OK);
+    assertThat(ok.out()).isEmpty();
+    assertThat(kvm.log().subList(kvm.log().size() - 2, kvm.log().size()))
+        .containsExactly("powerOff " + uid, "powerOn " + uid);
+    CliRunner bad = CliRunner.runWith(ENV, with(cycle, "--param", "delay=soon"));
+    assertThat(bad.code()).isEqualTo(Main.RAISED);
+    assertThat(bad.err()).contains("hangar call: PowerCycle failed: INVALID_ARGUMENT: delay must"
+        + " be a number of seconds from 0 to 3600, not 'soon'");
+    CliRunner unknown = CliRunner.runWith(ENV, with(cycle, "--param", "colour=red"));
+    assertThat(unknown.code()).isEqualTo(Main.USAGE);
+    assertThat(unknown.err()).contains("hangar call: PowerCycle has no parameter 'colour'; its"
+        + " parameters: delay");
+    // InMemoryCloud has no snapshots: the host says so for the command and the Cloud Type.
+    CliRunner none = CliRunner.runWith(ENV, "call", "remote_get_snapshots", "--target", target,
+        "--context", path("contexts/kvm-remote-web.json"), "--set", "webUuid=" + uid);
+    assertThat(none.code()).isEqualTo(Main.RAISED);
+    assertThat(none.err()).contains("remote_get_snapshots failed: INVALID_ARGUMENT:"
+        + " remote_get_snapshots is not supported for Cloud Type 'KVM'");
+  }
+
+  private static String[] with(String[] args, String... more) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+        java.util.Arrays.stream(more)).toArray(String[]::new);
+  }
+
+  @Test
   void theTokenComesFromTheEnvironmentOrAFile(@TempDir Path dir) throws Exception {
     String[] call = {"call", "GetVmDetails", "--target", target, "--context",
         path("contexts/kvm-provider.json"), "--request", path("requests/get-vm-details-kvm.json")};

@@ -40,13 +40,26 @@ class SamplesCallTest {
   static final String NO_KEYSTONE_URL = "http://127.0.0.1:9/v3";
   static final String NO_KEYSTONE = "cannot reach Keystone at " + NO_KEYSTONE_URL;
 
-  /** A row of samples/README.md's table and what {@code hangar call} answers to it. */
-  record Sample(String command, String context, String request, String error) {
+  /**
+   * A row of samples/README.md's table and what {@code hangar call} answers to it; {@code args}
+   * are extra arguments ({@code --param}, {@code --set}); {@code raises}: the command raises
+   * {@code error} instead of answering per action; {@code out}: what a successful answer prints.
+   */
+  record Sample(String command, String context, String request, String error, List<String> args,
+      boolean raises, String out) {
+    Sample(String command, String context, String request, String error) {
+      this(command, context, request, error, List.of(), request == null && error != null, null);
+    }
+
     @Override
     public String toString() {
-      return command + " " + context + (request == null ? "" : " " + request);
+      return command + " " + context + (request == null ? "" : " " + request)
+          + (args.isEmpty() ? "" : " " + String.join(" ", args));
     }
   }
+
+  /** The bad-input guards of the commands beyond the standard: checked before any cloud call. */
+  static final String NO_UID = "has no app_context.deployed_app_json.vmdetails.uid";
 
   static final List<Sample> SAMPLES = List.of(
       new Sample("get_inventory", "contexts/kvm-autoload.json", null,
@@ -98,7 +111,35 @@ class SamplesCallTest {
       new Sample("CleanupSandboxInfra", "contexts/openstack-l3-provider.json",
           "requests/cleanup-sandbox-infra.json", NO_KEYSTONE),
       new Sample("remote_refresh_ip", "contexts/openstack-l3-remote-app.json", null,
-          NO_KEYSTONE));
+          NO_KEYSTONE),
+      new Sample("SaveApp", "contexts/kvm-provider.json", "requests/save-app.json",
+          "actionParams.sourceVmUuid is missing", List.of("--set", "webUuid="), false, null),
+      new Sample("DeleteSavedApps", "contexts/kvm-provider.json",
+          "requests/delete-saved-apps.json", "has no artifactRef",
+          List.of("--set", "savedArtifactRef="), false, null),
+      new Sample("validate_attributes", "contexts/kvm-provider.json",
+          "requests/validate-attributes-kvm.json", "attribute 'Kernel' must be an absolute path",
+          List.of("--set", "kernel=vmlinuz", "--set", "ram=0"), true, null),
+      new Sample("get_attribute_hints", "contexts/aws-provider.json",
+          "requests/get-attribute-hints-aws.json", null, List.of(), false,
+          "[{\"AttributeName\":\"Hangar Cloud Provider.AWS EC2 Instance.Public IP Options\","
+              + "\"Values\":[\"No Public IP\",\"Public IP\",\"Elastic IP\"]}]"),
+      new Sample("remote_save_snapshot", "contexts/kvm-remote-web.json", null, "contains '/'",
+          List.of("--param", "snapshot_name=base/x", "--param", "save_memory=No"), true, null),
+      new Sample("remote_get_snapshots", "contexts/kvm-remote-web.json", null, NO_UID,
+          List.of("--set", "webUuid="), true, null),
+      new Sample("remote_restore_snapshot", "contexts/kvm-remote-web.json", null,
+          "has an empty name in it", List.of("--param", "snapshot_name=base//x"), true, null),
+      new Sample("remote_remove_snapshot", "contexts/kvm-remote-db.json", null,
+          "remove_child must be Yes or No, not 'Maybe'",
+          List.of("--param", "snapshot_name=base", "--param", "remove_child=Maybe"), true, null),
+      new Sample("reconfigure_vm", "contexts/kvm-remote-web.json", null,
+          "the size of Hard Disk 1 must be from 1 to", List.of("--param", "hdd=1:-5"), true,
+          null),
+      new Sample("get_vm_console", "contexts/kvm-remote-db.json", null, NO_UID,
+          List.of("--set", "dbUuid="), true, null),
+      new Sample("PowerCycle", "contexts/aws-remote-app.json", null,
+          "delay must be a number of seconds", List.of("--param", "delay=soon"), true, null));
 
   @BeforeAll
   static void startEc2Peer() {
@@ -123,7 +164,13 @@ class SamplesCallTest {
     if (sample.request() != null) {
       args.addAll(List.of("--request", path(sample.request())));
     }
+    args.addAll(sample.args());
     CliRunner r = CliRunner.run(args.toArray(String[]::new));
+    if (sample.out() != null) {
+      assertThat(r.code()).as(r.err()).isEqualTo(Main.OK);
+      assertThat(r.out().strip()).isEqualTo(sample.out());
+      return;
+    }
     if (sample.error() == null) {
       assertThat(r.code()).as(r.err()).isEqualTo(Main.OK);
       if (sample.request() != null) {
@@ -134,7 +181,7 @@ class SamplesCallTest {
       }
       return;
     }
-    if (sample.request() == null) {
+    if (sample.raises()) {
       assertThat(r.code()).as(r.err()).isEqualTo(Main.RAISED);
       assertThat(r.out()).isEmpty();
       assertThat(r.err()).contains(sample.command() + " failed: ").contains(sample.error());

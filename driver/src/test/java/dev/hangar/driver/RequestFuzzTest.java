@@ -86,7 +86,11 @@ class RequestFuzzTest {
         new Target("get-vm-details-kvm.json", r -> driver.getVmDetails(kvm, r, none)),
         new Target("prepare-sandbox-infra.json", r -> driver.prepareSandboxInfra(aws, r, none)),
         new Target("cleanup-sandbox-infra.json", r -> driver.cleanupSandboxInfra(aws, r)),
-        new Target("set-app-security-groups.json", r -> driver.setAppSecurityGroups(aws, r)));
+        new Target("set-app-security-groups.json", r -> driver.setAppSecurityGroups(aws, r)),
+        new Target("save-app.json", r -> driver.saveApp(kvm, r, none)),
+        new Target("delete-saved-apps.json", r -> driver.deleteSavedApps(kvm, r, none)),
+        new Target("validate-attributes-kvm.json", r -> driver.validateAttributes(kvm, r)),
+        new Target("get-attribute-hints-aws.json", r -> driver.getAttributeHints(aws, r)));
     Map<String, String> samples = new LinkedHashMap<>();
     for (Target t : targets) {
       samples.put(t.sample(), Files.readString(Samples.dir().resolve("requests")

@@ -60,11 +60,12 @@ class DriverMetadataTest {
       assertThat(e.getAttribute("DisplayName")).isNotBlank();
       String tags = e.getAttribute("Tags");
       String category = ((Element) e.getParentNode()).getAttribute("Name");
-      if (category.equals(DriverMetadata.POWER)) {
+      if (category.equals(DriverMetadata.POWER) || c == Command.POWER_CYCLE) {
         assertThat(tags).isEqualTo("power");
       } else if (c.contextType() == ResourceRemoteCommandContext.class) {
-        // Run on a deployed app, which may be shared between sandboxes.
-        assertThat(tags).startsWith("remote_").endsWith(",allow_shared");
+        // Run on a deployed app: shared between sandboxes for the standard's commands; the
+        // snapshot and configuration commands also outside a reservation, as vCenter lists them.
+        assertThat(tags).startsWith("remote_").matches(".*,allow_(shared|unreserved)");
       } else {
         assertThat(tags).isEqualTo("allow_unreserved");
       }
@@ -75,5 +76,62 @@ class DriverMetadataTest {
         .isEqualTo(DriverMetadata.HIDDEN);
     assertThat(((Element) commands.get("ApplyConnectivityChanges").getParentNode())
         .getAttribute("Name")).isEqualTo(DriverMetadata.CONNECTIVITY);
+  }
+
+  /** The commands beyond the standard, where and how the vCenter 2G shell lists them. */
+  @Test
+  void theCommandsBeyondTheStandardSitWhereVcenterListsThem() throws Exception {
+    Map<String, Element> commands = commands(parse());
+    Map<String, String> categories = Map.of("remote_save_snapshot", "Snapshot",
+        "remote_get_snapshots", "Snapshot", "remote_restore_snapshot", "Snapshot",
+        "remote_remove_snapshot", "Snapshot", "DeleteSavedApps", "Snapshot",
+        "reconfigure_vm", "Configuration", "get_vm_console", "Configuration",
+        "SaveApp", "Hidden Commands", "validate_attributes", "Hidden Commands",
+        "get_attribute_hints", "Hidden Commands");
+    categories.forEach((name, category) -> assertThat(((Element) commands.get(name)
+        .getParentNode()).getAttribute("Name")).as(name).isEqualTo(category));
+    assertThat(((Element) commands.get("PowerCycle").getParentNode()).getAttribute("Name"))
+        .isEqualTo("Hidden Commands");
+    assertThat(commands.get("remote_save_snapshot").getAttribute("DisplayName"))
+        .isEqualTo("Save Snapshot");
+    assertThat(commands.get("remote_save_snapshot").getAttribute("Tags"))
+        .isEqualTo("remote_connectivity,allow_unreserved");
+    assertThat(commands.get("DeleteSavedApps").getAttribute("EnableCancellation"))
+        .isEqualTo("true");
+    assertThat(commands.get("SaveApp").getAttribute("EnableCancellation")).isEqualTo("true");
+    assertThat(commands.get("reconfigure_vm").getAttribute("Visibility")).isEqualTo("AdminOnly");
+  }
+
+  /** Each command's Parameters are its Command.parameters(), in order, with their lookups. */
+  @Test
+  void parametersComeFromTheCommandList() throws Exception {
+    Map<String, Element> commands = commands(parse());
+    for (Command c : Command.values()) {
+      Element e = commands.get(c.standardName());
+      if (e == null) {
+        continue;
+      }
+      NodeList params = e.getElementsByTagName("Parameter");
+      assertThat(params.getLength()).as(c.standardName()).isEqualTo(c.parameters().size());
+      for (int i = 0; i < params.getLength(); i++) {
+        Element p = (Element) params.item(i);
+        dev.hangar.driver.CommandParameter expected = c.parameters().get(i);
+        assertThat(p.getAttribute("Name")).isEqualTo(expected.name());
+        assertThat(p.getAttribute("DisplayName")).isEqualTo(expected.displayName());
+        assertThat(p.getAttribute("Mandatory")).isEqualTo(expected.mandatory() ? "True" : "False");
+        assertThat(p.getAttribute("DefaultValue")).isEqualTo(expected.defaultValue());
+      }
+    }
+    Element save = (Element) commands.get("remote_save_snapshot")
+        .getElementsByTagName("Parameter").item(1);
+    assertThat(save.getAttribute("Name")).isEqualTo("save_memory");
+    assertThat(save.getAttribute("Type")).isEqualTo("Lookup");
+    assertThat(save.getAttribute("AllowedValues")).isEqualTo("Yes,No");
+    assertThat(save.getAttribute("DefaultValue")).isEqualTo("No");
+    Element hdd = (Element) commands.get("reconfigure_vm")
+        .getElementsByTagName("Parameter").item(2);
+    assertThat(hdd.getAttribute("Name")).isEqualTo("hdd");
+    assertThat(hdd.getAttribute("Type")).isEqualTo("String");
+    assertThat(hdd.getAttribute("Mandatory")).isEqualTo("False");
   }
 }

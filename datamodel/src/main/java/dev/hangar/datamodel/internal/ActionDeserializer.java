@@ -13,6 +13,8 @@ import dev.hangar.datamodel.request.DeployApp;
 import dev.hangar.datamodel.request.PrepareCloudInfra;
 import dev.hangar.datamodel.request.PrepareSubnet;
 import dev.hangar.datamodel.request.RemoveVlan;
+import dev.hangar.datamodel.request.SaveApp;
+import dev.hangar.datamodel.request.DeleteSavedApp;
 import dev.hangar.datamodel.request.SetVlan;
 import dev.hangar.datamodel.request.UnrecognizedAction;
 import java.io.IOException;
@@ -24,15 +26,25 @@ import java.util.Map;
  * its value (values may be secrets).
  */
 public final class ActionDeserializer extends JsonDeserializer<Action> {
-  private static final Map<String, Class<? extends Action>> TYPES = Map.of(
-      DeployApp.TYPE, DeployApp.class,
-      ConnectSubnet.TYPE, ConnectSubnet.class,
-      PrepareCloudInfra.TYPE, PrepareCloudInfra.class,
-      PrepareSubnet.TYPE, PrepareSubnet.class,
-      CreateKeys.TYPE, CreateKeys.class,
-      CleanupNetwork.TYPE, CleanupNetwork.class,
-      SetVlan.TYPE, SetVlan.class,
-      RemoveVlan.TYPE, RemoveVlan.class);
+  private static final Map<String, Class<? extends Action>> TYPES = Map.ofEntries(
+      Map.entry(DeployApp.TYPE, DeployApp.class),
+      Map.entry(ConnectSubnet.TYPE, ConnectSubnet.class),
+      Map.entry(PrepareCloudInfra.TYPE, PrepareCloudInfra.class),
+      Map.entry(PrepareSubnet.TYPE, PrepareSubnet.class),
+      Map.entry(CreateKeys.TYPE, CreateKeys.class),
+      Map.entry(CleanupNetwork.TYPE, CleanupNetwork.class),
+      Map.entry(SetVlan.TYPE, SetVlan.class),
+      Map.entry(RemoveVlan.TYPE, RemoveVlan.class),
+      Map.entry(SaveApp.TYPE, SaveApp.class),
+      Map.entry(DeleteSavedApp.TYPE, DeleteSavedApp.class));
+
+  /**
+   * Other spellings of a type that senders use: cloudshell-cp-core upper-cases the first letter
+   * of every type before it looks the class up, so {@code saveApp} is {@code SaveApp} there.
+   */
+  private static final Map<String, String> ALIASES = Map.of(
+      "saveApp", SaveApp.TYPE,
+      "deleteSavedApp", DeleteSavedApp.TYPE);
 
   /** The action types this model reads. */
   public static java.util.Set<String> knownTypes() {
@@ -63,7 +75,7 @@ public final class ActionDeserializer extends JsonDeserializer<Action> {
     if (typeNode == null || !typeNode.isTextual() || typeNode.asText().isBlank()) {
       return new UnrecognizedAction(actionId, null, "the action has no type", node);
     }
-    String type = typeNode.asText();
+    String type = ALIASES.getOrDefault(typeNode.asText(), typeNode.asText());
     Class<? extends Action> cls = TYPES.get(type);
     if (cls == null) {
       return new UnrecognizedAction(actionId, type, "unknown action type '" + type

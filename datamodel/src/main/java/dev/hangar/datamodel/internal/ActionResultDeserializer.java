@@ -20,6 +20,8 @@ import java.util.Map;
 /** Reads a result on its {@code type}; types this model does not describe read as {@link GenericResult}. */
 public final class ActionResultDeserializer extends JsonDeserializer<ActionResult> {
   private static final Map<String, Class<? extends ActionResult>> TYPES = Map.of(
+      ResultTypes.SAVE_APP, dev.hangar.datamodel.result.SaveAppResult.class,
+      ResultTypes.DELETE_SAVED_APP, dev.hangar.datamodel.result.DeleteSavedAppResult.class,
       ResultTypes.DEPLOY_APP, DeployAppResult.class,
       ResultTypes.CONNECT_TO_SUBNET, ConnectToSubnetResult.class,
       ResultTypes.PREPARE_NETWORK, PrepareNetworkResult.class,

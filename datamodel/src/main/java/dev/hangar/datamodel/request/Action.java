@@ -14,7 +14,7 @@ import java.util.List;
 @JsonDeserialize(using = ActionDeserializer.class)
 public sealed interface Action
     permits DeployApp, ConnectSubnet, PrepareCloudInfra, PrepareSubnet, CreateKeys,
-        CleanupNetwork, VlanAction, UnrecognizedAction {
+        CleanupNetwork, VlanAction, SaveApp, DeleteSavedApp, UnrecognizedAction {
 
   /** The id the result must echo; null when the sender left it out. */
   String actionId();

@@ -8,12 +8,13 @@ import dev.hangar.datamodel.internal.ActionResultDeserializer;
  * One entry of {@code driverResponse.actionResults}. Every result echoes its action's id and
  * carries the exact {@code type} string servers expect ({@code DeployApp}, {@code ConnectToSubnet},
  * {@code PrepareNetwork}, {@code PrepareSubnet}, {@code CreateKeys}, {@code CleanupNetwork},
- * {@code setVlan}, {@code removeVlan}).
+ * {@code setVlan}, {@code removeVlan}, {@code SaveApp}, {@code DeleteSavedApp}).
  */
 @JsonDeserialize(using = ActionResultDeserializer.class)
 public sealed interface ActionResult
     permits DeployAppResult, ConnectToSubnetResult, PrepareNetworkResult, PrepareSubnetResult,
-        CreateKeysResult, CleanupNetworkResult, VlanResult, GenericResult {
+        CreateKeysResult, CleanupNetworkResult, VlanResult, SaveAppResult, DeleteSavedAppResult,
+        GenericResult {
 
   @JsonProperty("type")
   String type();

@@ -3,10 +3,12 @@ package dev.hangar.datamodel.result;
 import dev.hangar.datamodel.request.CleanupNetwork;
 import dev.hangar.datamodel.request.ConnectSubnet;
 import dev.hangar.datamodel.request.CreateKeys;
+import dev.hangar.datamodel.request.DeleteSavedApp;
 import dev.hangar.datamodel.request.DeployApp;
 import dev.hangar.datamodel.request.PrepareCloudInfra;
 import dev.hangar.datamodel.request.PrepareSubnet;
 import dev.hangar.datamodel.request.RemoveVlan;
+import dev.hangar.datamodel.request.SaveApp;
 import dev.hangar.datamodel.request.SetVlan;
 
 /** Builds results that the standard pairs with each action type. */
@@ -27,6 +29,8 @@ public final class ActionResults {
       case CleanupNetwork.TYPE -> ResultTypes.CLEANUP_NETWORK;
       case SetVlan.TYPE -> ResultTypes.SET_VLAN;
       case RemoveVlan.TYPE -> ResultTypes.REMOVE_VLAN;
+      case SaveApp.TYPE, "saveApp" -> ResultTypes.SAVE_APP;
+      case DeleteSavedApp.TYPE, "deleteSavedApp" -> ResultTypes.DELETE_SAVED_APP;
       default -> actionType;
     };
   }
@@ -44,6 +48,8 @@ public final class ActionResults {
       case ResultTypes.PREPARE_SUBNET -> new PrepareSubnetResult(id, false, "", errorMessage, "");
       case ResultTypes.CREATE_KEYS -> new CreateKeysResult(id, false, "", errorMessage, "");
       case ResultTypes.CLEANUP_NETWORK -> new CleanupNetworkResult(id, false, "", errorMessage);
+      case ResultTypes.SAVE_APP -> SaveAppResult.failure(id, errorMessage);
+      case ResultTypes.DELETE_SAVED_APP -> new DeleteSavedAppResult(id, false, "", errorMessage);
       case ResultTypes.SET_VLAN, ResultTypes.REMOVE_VLAN -> new VlanResult(type, id, false, "",
           errorMessage, "");
       default -> new GenericResult(type, id, false, "", errorMessage);

@@ -10,6 +10,10 @@ public final class ResultTypes {
   public static final String CLEANUP_NETWORK = "CleanupNetwork";
   public static final String SET_VLAN = "setVlan";
   public static final String REMOVE_VLAN = "removeVlan";
+  public static final String SAVE_APP = "SaveApp";
+  public static final String DELETE_SAVED_APP = "DeleteSavedApp";
+  /** validate_attributes' answer (not inside a driverResponse). */
+  public static final String VALIDATE_ATTRIBUTES = "ValidateAttributes";
 
   private ResultTypes() {}
 }

@@ -29,7 +29,9 @@ public final class ActionCommands {
       "prepareCloudInfra", Command.PREPARE_SANDBOX_INFRA,
       "createKeys", Command.PREPARE_SANDBOX_INFRA,
       "prepareSubnet", Command.PREPARE_SANDBOX_INFRA,
-      "cleanupNetwork", Command.CLEANUP_SANDBOX_INFRA);
+      "cleanupNetwork", Command.CLEANUP_SANDBOX_INFRA,
+      "SaveApp", Command.SAVE_APP,
+      "DeleteSavedApp", Command.DELETE_SAVED_APPS);
 
   /** Runs the accepted actions of one command, adding their results. */
   @FunctionalInterface

@@ -9,6 +9,8 @@ import dev.hangar.datamodel.result.GenericResult;
 import dev.hangar.datamodel.result.PrepareNetworkResult;
 import dev.hangar.datamodel.result.PrepareSubnetResult;
 import dev.hangar.datamodel.result.VlanResult;
+import dev.hangar.datamodel.result.SaveAppResult;
+import dev.hangar.datamodel.result.DeleteSavedAppResult;
 
 /** Removes known secrets from the messages of a result (never from its payload fields). */
 final class Redaction {
@@ -44,6 +46,13 @@ final class Redaction {
     if (r instanceof VlanResult v) {
       return new VlanResult(v.type(), v.actionId(), v.success(), info, error,
           v.updatedInterface());
+    }
+    if (r instanceof SaveAppResult a) {
+      return new SaveAppResult(a.actionId(), a.success(), info, error, a.artifacts(),
+          a.savedEntityAttributes(), a.saveDeploymentModel(), a.additionalData());
+    }
+    if (r instanceof DeleteSavedAppResult d) {
+      return new DeleteSavedAppResult(d.actionId(), d.success(), info, error);
     }
     return new GenericResult(r.type(), r.actionId(), r.success(), info, error);
   }
