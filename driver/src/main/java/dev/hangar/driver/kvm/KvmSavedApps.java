@@ -28,10 +28,13 @@ import org.w3c.dom.Element;
  * flattened and no longer depends on the template the app was deployed from. "KVM VM From
  * Template" deploys it later (Template = the new volume).
  *
- * <p>A running VM is paused (its vCPUs stopped; qemu flushes its disk cache when it stops) for
- * the copy and resumed in a finally: the copy is the disk at one point in time, as consistent as
- * a sudden power loss would leave it (crash-consistent). The downtime is the copy's duration,
- * which grows with the disk's data (about a second for the test guests' small disks).
+ * <p>A stopped VM's disk is copied by libvirt's volume copy. A running VM's disk is held by qemu
+ * (its image lock refuses {@code qemu-img}), so qemu copies it: a block copy job (drive-mirror,
+ * full, into the new volume) that runs while the guest runs and then mirrors every new write;
+ * once the copy is in step, the job is cancelled, which leaves the new volume as the disk was at
+ * that instant: crash-consistent (as a sudden power loss would leave it), with no downtime
+ * ({@link LiveDiskCopy}). A hypervisor driver without block copy (libvirt's test driver) has
+ * its VM paused for the volume copy and resumed after it, in a finally.
  *
  * <p>Artifacts: the volume is named {@code saved-<saved sandbox id>-<app>-<8 hex>.qcow2} (libvirt
  * volumes carry no metadata, so the name is the mark a reaper finds), and the artifact ref is
@@ -96,34 +99,32 @@ final class KvmSavedApps implements SavedAppService {
     String name = volumeName(request);
     String xml = Volumes.volumeXml(name, source.getInfo().capacity, "qcow2", null, null);
     scope.checkCancelled("copying the disk of " + request.sourceAppName());
-    boolean pause = domain.isActive() == 1;
+    boolean running = domain.isActive() == 1;
     scope.progress("Saving " + request.sourceAppName() + " as template volume " + name + " on "
-        + host.uri() + (pause ? " (the VM is paused during the copy)" : ""));
+        + host.uri() + (running ? " (a live copy: the VM keeps running)" : ""));
     StorageVol made = null;
-    try {
-      if (pause) {
-        host.change(() -> {
-          domain.suspend();
-          return null;
-        });
-      }
+    if (running) {
+      made = host.change(() -> pool.storageVolCreateXML(xml, 0));
       try {
-        made = host.change(() -> pool.storageVolCreateXMLFrom(xml, source, 0));
-      } finally {
-        if (pause) {
-          host.change(() -> {
-            domain.resume();
-            return null;
-          });
+        if (!LiveDiskCopy.copy(host, domain, Xml.attr(Xml.child(disk, "target"), "dev"),
+            made.getPath(), runtime.timeouts(), scope)) {
+          Volumes.delete(made);
+          made = null;
         }
+      } catch (RuntimeException | LibvirtException e) {
+        removePartial(host, pool, made, name, e);
+        throw e;
       }
-      if (scope.isCancelled()) {
-        throw new CommandCancelledException("SaveApp was cancelled during the copy of "
-            + request.sourceAppName());
-      }
-    } catch (RuntimeException | LibvirtException e) {
-      removePartial(host, pool, made, name, e);
-      throw e;
+    }
+    if (made == null) {
+      // Stopped, or a driver without block copy: libvirt copies the volume, the VM paused.
+      made = copyPaused(host, domain, pool, source, xml, name, running);
+    }
+    if (scope.isCancelled()) {
+      CommandCancelledException c = new CommandCancelledException("SaveApp was cancelled"
+          + " during the copy of " + request.sourceAppName());
+      removePartial(host, pool, made, name, c);
+      throw c;
     }
     made.free();
     Map<String, String> attrs = new LinkedHashMap<>();
@@ -141,6 +142,31 @@ final class KvmSavedApps implements SavedAppService {
     extra.put("sourceVmUuid", request.sourceVmUuid());
     return new SavedApp(java.util.List.of(new Artifact(ref(host.uri(), settings.storagePool(),
         name), name)), DeploymentOptions.KVM_FROM_TEMPLATE.name(), attrs, extra);
+  }
+
+  private static StorageVol copyPaused(Hypervisor host, Domain domain, StoragePool pool,
+      StorageVol source, String xml, String name, boolean pause) throws LibvirtException {
+    try {
+      if (pause) {
+        host.change(() -> {
+          domain.suspend();
+          return null;
+        });
+      }
+      try {
+        return host.change(() -> pool.storageVolCreateXMLFrom(xml, source, 0));
+      } finally {
+        if (pause) {
+          host.change(() -> {
+            domain.resume();
+            return null;
+          });
+        }
+      }
+    } catch (RuntimeException | LibvirtException e) {
+      removePartial(host, pool, null, name, e);
+      throw e;
+    }
   }
 
   /** A failed or cancelled save leaves no volume behind. */

@@ -96,6 +96,13 @@ final class VmReshaper {
     if (!cpuChange && !memChange && growths.isEmpty() && added.isEmpty()) {
       return;
     }
+    int snapshots = domain.snapshotNum();
+    if (!growths.isEmpty() && snapshots > 0) {
+      // qemu cannot resize a qcow2 image that holds internal snapshots.
+      throw new ClientException(app + " has " + snapshots + " snapshot"
+          + (snapshots == 1 ? "" : "s") + ": its disks cannot grow while it has any; remove"
+          + " them first (remote_remove_snapshot)");
+    }
     scope.checkCancelled("reconfiguring " + vm.resourceName());
     Rollback rollback = new Rollback(LibvirtErrors::describe);
     try {
