@@ -154,14 +154,7 @@ final class VmReshaper {
       targets.add(target);
       String xml = DomainXml.diskXml(new DomainSpec.Disk(settings.storagePool(), volName,
           "qcow2", false), target);
-      host.change(() -> {
-        domain.attachDeviceFlags(xml, running ? LIVE | CONFIG : CONFIG);
-        return null;
-      });
-      rollback.push("disk " + target + " of " + view.name(), () -> host.change(() -> {
-        domain.detachDeviceFlags(xml, domain.isActive() == 1 ? LIVE | CONFIG : CONFIG);
-        return null;
-      }));
+      attach(host, domain, xml, running, view.name(), target, rollback);
       volumes.add(settings.storagePool() + "/" + volName);
     }
     if (view.metadata() != null) {
@@ -172,6 +165,36 @@ final class VmReshaper {
       DomainEdits.writeMetadata(host, domain, after);
       rollback.push("the metadata of " + view.name(),
           () -> DomainEdits.writeMetadata(host, domain, before));
+    }
+  }
+
+  /**
+   * Attaches the disk, live and in the definition; a stopped VM on a driver without device
+   * attach (libvirt's test driver) gets it by a redefinition.
+   */
+  private static void attach(Hypervisor host, Domain domain, String xml, boolean running,
+      String vmName, String target, Rollback rollback) throws LibvirtException {
+    try {
+      host.change(() -> {
+        domain.attachDeviceFlags(xml, running ? LIVE | CONFIG : CONFIG);
+        return null;
+      });
+      rollback.push("disk " + target + " of " + vmName, () -> host.change(() -> {
+        domain.detachDeviceFlags(xml, domain.isActive() == 1 ? LIVE | CONFIG : CONFIG);
+        return null;
+      }));
+    } catch (LibvirtException e) {
+      if (running || !LibvirtErrors.isUnsupported(e)) {
+        throw e;
+      }
+      String before = domain.getXMLDesc(XML_INACTIVE);
+      Element d = Xml.parse(before);
+      Element devices = Xml.child(d, "devices");
+      devices.appendChild(d.getOwnerDocument().importNode(Xml.parse(xml), true));
+      String after = DomainEdits.serialize(d);
+      host.change(() -> host.connect().domainDefineXML(after)).free();
+      rollback.push("disk " + target + " of " + vmName,
+          () -> host.change(() -> host.connect().domainDefineXML(before)).free());
     }
   }
 

@@ -214,6 +214,15 @@ class KvmBeyondStandardRealTest {
       driver.powerOn(KvmTestbed.remote(attributes, web, Map.of()));
       assertThat(domain.isActive()).isEqualTo(1);
       assertThat(libvirtd.qemuLog(view.name(), 400)).contains("-smp 2").contains("-m 384");
+
+      // --- on the running VM: a disk grows live; vCPUs do not change -------------------------
+      backend.compute().reconfigure(vm, new VmReshape(OptionalInt.empty(), OptionalLong.empty(),
+          Map.of(2, 3L)), scope);
+      pool.refresh(0);
+      assertThat(pool.storageVolLookupByName(disk1).getInfo().capacity).isEqualTo(3L << 30);
+      assertThatThrownBy(() -> backend.compute().reconfigure(vm, new VmReshape(OptionalInt.of(1),
+          OptionalLong.empty(), Map.of()), scope)).isInstanceOf(ClientException.class)
+          .hasMessageContaining("is running").hasMessageContaining("power it off");
       driver.deleteInstance(KvmTestbed.remote(attributes, web, Map.of()));
       pool.refresh(0);
       assertThat(pool.listVolumes()).containsExactly(TEMPLATE);

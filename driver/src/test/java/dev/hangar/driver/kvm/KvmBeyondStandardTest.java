@@ -17,6 +17,7 @@ import dev.hangar.driver.spi.SnapshotService;
 import dev.hangar.driver.spi.VmReshape;
 import dev.hangar.options.DeploymentOptions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -208,6 +209,25 @@ class KvmBeyondStandardTest {
             + " number 2");
     backend.compute().reconfigure(vm, new VmReshape(OptionalInt.empty(), OptionalLong.empty(),
         Map.of(1, 2L)), scope); // the same size: nothing to do
+  }
+
+  @Test
+  void aFailingStepUndoesTheEarlierOnes() throws Exception {
+    DeployedVm vm = vm(web);
+    bed.driver.powerOff(bed.remote(web));
+    List<String> volumes = bed.volumes();
+    // The test driver cannot resize volumes: the growth, the last step, fails after the vCPUs,
+    // the memory, a new disk (volume, definition, metadata) were changed; all are undone.
+    assertThatThrownBy(() -> backend.compute().reconfigure(vm, new VmReshape(OptionalInt.of(2),
+        OptionalLong.of(1024), Map.of(1, 3L, 2, 1L)), scope))
+        .hasMessageContaining("could not reconfigure").hasMessageContaining("virStorageVolResize")
+        .hasMessageNotContaining("could not undo");
+    DomainView view = DomainView.parse(domain(web).getXMLDesc(0));
+    assertThat(view.vcpus()).isEqualTo(1);
+    assertThat(view.memoryKiB()).isEqualTo(512 * 1024);
+    assertThat(view.disks()).hasSize(1);
+    assertThat(view.metadata().volumes()).hasSize(1);
+    assertThat(bed.volumes()).containsExactlyInAnyOrderElementsOf(volumes);
   }
 
   @Test
