@@ -2,8 +2,6 @@ package dev.hangar.driver.kvm;
 
 import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.datamodel.result.VmDetailsData;
-import dev.hangar.driver.BackendException;
-import dev.hangar.driver.ClientException;
 import dev.hangar.driver.HangarException;
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.spi.Addresses;
@@ -160,18 +158,10 @@ final class KvmCompute implements ComputeService {
   }
 
   private VmLocator.Located existing(DeployedVm vm) {
-    uuid(vm);
-    return locator.find(vm.uid(), vm.customParam(HYPERVISOR)).orElseThrow(() ->
-        new BackendException("VM " + vm.uid() + " of app '" + vm.resourceName() + "' no longer"
-            + " exists on any hypervisor of this provider; redeploy the app", false, false, null));
+    return access.existing(vm);
   }
 
   private static UUID uuid(DeployedVm vm) {
-    try {
-      return UUID.fromString(vm.uid());
-    } catch (IllegalArgumentException e) {
-      throw new ClientException("app '" + vm.resourceName() + "': vmdetails.uid '" + vm.uid()
-          + "' is not a KVM VM uuid");
-    }
+    return VmAccess.uuid(vm);
   }
 }

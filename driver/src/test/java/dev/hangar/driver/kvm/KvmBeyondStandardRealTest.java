@@ -109,7 +109,9 @@ class KvmBeyondStandardRealTest {
       Connect conn = libvirtd.connection();
 
       // --- a template guest that boots from its disk and answers --------------------------------
-      JsonNode web = deploy(driver, attributes, "act-web", "web", TEMPLATE);
+      // With a cloud-init seed: a read-only CD-ROM beside the disk, left out of the snapshots.
+      JsonNode web = deploy(driver, attributes, "act-web", "web", TEMPLATE,
+          "#cloud-config\nhostname: web\n");
       DeployedVm vm = new DeployedVm("web", web.path("vmUuid").asText(), null, null);
       GuestHttp http = new GuestHttp(libvirtd, web.path("deployedAppAddress").asText(), "web");
       assertThat(awaitNotes(http, "before")).contains("before");
@@ -161,7 +163,7 @@ class KvmBeyondStandardRealTest {
       assertThat(pool.storageVolLookupByName(savedVolume).getXMLDesc(0))
           .as("flattened: no backing chain").doesNotContain("<backingStore>");
       assertThat(awaitNotes(http, "")).as("the source guest runs on").contains("before");
-      JsonNode copy = deploy(driver, attributes, "act-copy", "copy", savedVolume);
+      JsonNode copy = deploy(driver, attributes, "act-copy", "copy", savedVolume, "");
       GuestHttp copyHttp = new GuestHttp(libvirtd, copy.path("deployedAppAddress").asText(),
           "copy");
       assertThat(awaitNotes(copyHttp, "")).as("a fresh boot of the saved disk").isEmpty();
@@ -198,9 +200,9 @@ class KvmBeyondStandardRealTest {
       assertThat(view.vcpus()).isEqualTo(2);
       assertThat(view.memoryKiB()).isEqualTo(384 * 1024);
       assertThat(view.disks()).extracting(DomainView.DiskView::target)
-          .containsExactly("vda", "vdb");
-      String disk0 = view.disks().get(0).volume();
-      String disk1 = view.disks().get(1).volume();
+          .containsExactlyInAnyOrder("vda", "sda", "vdb");
+      String disk0 = volumeOf(view, "vda");
+      String disk1 = volumeOf(view, "vdb");
       pool.refresh(0);
       assertThat(pool.storageVolLookupByName(disk0).getInfo().capacity).isEqualTo(1L << 30);
       assertThat(pool.storageVolLookupByName(disk1).getInfo().capacity).isEqualTo(2L << 30);
@@ -233,9 +235,12 @@ class KvmBeyondStandardRealTest {
   }
 
   private static JsonNode deploy(CloudProviderDriver driver, Map<String, String> attributes,
-      String actionId, String app, String template) {
+      String actionId, String app, String template, String userData) {
     Map<String, String> a = new LinkedHashMap<>();
     a.put("Template", template);
+    if (!userData.isEmpty()) {
+      a.put("Cloud-Init User Data", userData);
+    }
     a.put("CPU", "1");
     a.put("RAM", "256");
     a.put("NIC Count", "0");
@@ -268,6 +273,11 @@ class KvmBeyondStandardRealTest {
     }
     throw new AssertionError(http.label() + " did not answer /cgi-bin/note within " + GUEST_UP
         + "; last: " + body);
+  }
+
+  private static String volumeOf(DomainView view, String target) {
+    return view.disks().stream().filter(d -> d.target().equals(target)).findFirst()
+        .orElseThrow().volume();
   }
 
   private static long msSince(long nanos) {
