@@ -259,5 +259,14 @@ class KvmBeyondStandardTest {
         .as("the web VM's disk is not a template").containsExactly("tmpl.qcow2");
     assertThat(advisor.hints(DeploymentOptions.KVM_FROM_TEMPLATE, "CPU", Map.of(), scope))
         .isEmpty();
+
+    Map<String, String> down = new LinkedHashMap<>(bed.attributes);
+    down.put("Hangar Cloud Provider.Hypervisors", "qemu+tcp://127.0.0.1:1/system");
+    var unreachable = bed.provider.open(new ProviderResource("prov", "Hangar Cloud Provider",
+        down), scope).attributeAdvisor().orElseThrow();
+    assertThat(unreachable.validate(DeploymentOptions.KVM_FROM_TEMPLATE,
+        Map.of("Template", "tmpl.qcow2"), scope)).singleElement().asString()
+        .startsWith("Template 'tmpl.qcow2' could not be checked: no hypervisor answered")
+        .contains("127.0.0.1:1");
   }
 }
