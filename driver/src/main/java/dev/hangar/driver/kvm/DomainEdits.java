@@ -110,7 +110,7 @@ final class DomainEdits {
     return domainXml;
   }
 
-  private static String serialize(Element root) {
+  static String serialize(Element root) {
     try {
       var t = TransformerFactory.newInstance().newTransformer();
       t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");

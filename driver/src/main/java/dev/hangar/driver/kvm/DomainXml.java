@@ -14,6 +14,8 @@ import javax.xml.stream.XMLStreamWriter;
 final class DomainXml {
   private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
   private static final String[] DISK_DEVS = {"vda", "vdb", "vdc", "vdd"};
+  /** Where a VM's VNC console listens on its hypervisor. */
+  static final String VNC_LISTEN = "127.0.0.1";
 
   private DomainXml() {}
 
@@ -116,7 +118,29 @@ final class DomainXml {
     w.writeAttribute("type", "pty");
     w.writeEmptyElement("console");
     w.writeAttribute("type", "pty");
+    // The console a user opens (get_vm_console): VNC on a port libvirt picks, listening on the
+    // hypervisor's loopback only (it has no password), reached through the libvirt connection.
+    w.writeStartElement("graphics");
+    w.writeAttribute("type", "vnc");
+    w.writeAttribute("autoport", "yes");
+    w.writeEmptyElement("listen");
+    w.writeAttribute("type", "address");
+    w.writeAttribute("address", VNC_LISTEN);
     w.writeEndElement();
+    w.writeEndElement();
+  }
+
+  /** One disk's {@code <disk>} element alone, as hot-plug takes it. */
+  static String diskXml(DomainSpec.Disk d, String dev) {
+    StringWriter out = new StringWriter();
+    try {
+      XMLStreamWriter w = FACTORY.createXMLStreamWriter(out);
+      disk(w, d, dev);
+      w.close();
+    } catch (XMLStreamException e) {
+      throw new IllegalStateException("cannot write disk XML", e);
+    }
+    return out.toString();
   }
 
   private static void disk(XMLStreamWriter w, DomainSpec.Disk d, String dev)

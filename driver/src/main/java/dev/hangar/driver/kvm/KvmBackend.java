@@ -1,9 +1,12 @@
 package dev.hangar.driver.kvm;
 
 import dev.hangar.datamodel.context.AutoLoadDetails;
+import dev.hangar.driver.spi.AttributeAdvisor;
 import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L2Fabric;
+import dev.hangar.driver.spi.SavedAppService;
+import dev.hangar.driver.spi.SnapshotService;
 import java.util.Optional;
 
 /** The KVM cloud for one command. Cheap: the live connections belong to the runtime. */
@@ -12,6 +15,9 @@ final class KvmBackend implements Backend {
   private final KvmRuntime runtime;
   private final KvmCompute compute;
   private final KvmL2Fabric l2;
+  private final KvmSnapshots snapshots;
+  private final KvmSavedApps savedApps;
+  private final KvmAttributeAdvisor advisor;
 
   KvmBackend(KvmSettings settings, KvmRuntime runtime) {
     this.settings = settings;
@@ -20,6 +26,24 @@ final class KvmBackend implements Backend {
     OvsPorts ports = new OvsPorts(runtime, settings.ovsBridge());
     this.compute = new KvmCompute(settings, runtime, locator, ports);
     this.l2 = new KvmL2Fabric(runtime, locator, ports, settings);
+    this.snapshots = new KvmSnapshots(new VmAccess(runtime, locator));
+    this.savedApps = new KvmSavedApps(settings, runtime, locator);
+    this.advisor = new KvmAttributeAdvisor(settings, locator);
+  }
+
+  @Override
+  public Optional<SnapshotService> snapshots() {
+    return Optional.of(snapshots);
+  }
+
+  @Override
+  public Optional<SavedAppService> savedApps() {
+    return Optional.of(savedApps);
+  }
+
+  @Override
+  public Optional<AttributeAdvisor> attributeAdvisor() {
+    return Optional.of(advisor);
   }
 
   @Override

@@ -2,16 +2,16 @@ package dev.hangar.driver.kvm;
 
 import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.datamodel.result.VmDetailsData;
-import dev.hangar.driver.BackendException;
-import dev.hangar.driver.ClientException;
 import dev.hangar.driver.HangarException;
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.spi.Addresses;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ComputeService;
+import dev.hangar.driver.spi.ConsoleAccess;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.DeployedVm;
+import dev.hangar.driver.spi.VmReshape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +32,7 @@ final class KvmCompute implements ComputeService {
   private final OvsPorts ports;
   private final KvmDeployer deployer;
   private final VmPower power;
+  private final VmAccess access;
 
   KvmCompute(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports) {
     this.settings = settings;
@@ -40,6 +41,21 @@ final class KvmCompute implements ComputeService {
     this.ports = ports;
     this.deployer = new KvmDeployer(settings, runtime, locator, ports);
     this.power = new VmPower(runtime);
+    this.access = new VmAccess(runtime, locator);
+  }
+
+  @Override
+  public void reconfigure(DeployedVm vm, VmReshape change, CommandScope scope) {
+    access.locked(vm, scope, "reconfigure", (host, domain) -> {
+      new VmReshaper(settings).reshape(host, domain, vm, change, scope);
+      return null;
+    });
+  }
+
+  @Override
+  public ConsoleAccess console(DeployedVm vm, CommandScope scope) {
+    return access.unlocked(vm, "open the console of",
+        (host, domain) -> VmConsole.of(host, domain, vm));
   }
 
   @Override
@@ -142,18 +158,10 @@ final class KvmCompute implements ComputeService {
   }
 
   private VmLocator.Located existing(DeployedVm vm) {
-    uuid(vm);
-    return locator.find(vm.uid(), vm.customParam(HYPERVISOR)).orElseThrow(() ->
-        new BackendException("VM " + vm.uid() + " of app '" + vm.resourceName() + "' no longer"
-            + " exists on any hypervisor of this provider; redeploy the app", false, false, null));
+    return access.existing(vm);
   }
 
   private static UUID uuid(DeployedVm vm) {
-    try {
-      return UUID.fromString(vm.uid());
-    } catch (IllegalArgumentException e) {
-      throw new ClientException("app '" + vm.resourceName() + "': vmdetails.uid '" + vm.uid()
-          + "' is not a KVM VM uuid");
-    }
+    return VmAccess.uuid(vm);
   }
 }

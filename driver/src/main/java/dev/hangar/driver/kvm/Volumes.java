@@ -116,7 +116,7 @@ final class Volumes {
     }
   }
 
-  private static String volumeXml(String name, long capacity, String format, String backing,
+  static String volumeXml(String name, long capacity, String format, String backing,
       String backingFormat) {
     StringWriter out = new StringWriter();
     try {

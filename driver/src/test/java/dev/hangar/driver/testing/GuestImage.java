@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  *
  * @param kernel the kernel for {@code <os><kernel>}
  * @param initrd the initramfs for {@code <os><initrd>}
+ * @param disk the same guest on a bootable qcow2 disk (syslinux), a template volume
  */
-public record GuestImage(Path kernel, Path initrd) {
+public record GuestImage(Path kernel, Path initrd, Path disk) {
   /** Kernel command line: serial console, little boot noise. */
   public static final String CMDLINE = "console=ttyS0 quiet";
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
@@ -49,9 +50,12 @@ public record GuestImage(Path kernel, Path initrd) {
         throw new IOException(script + " printed no directory");
       }
       Path dir = Path.of(lines.get(lines.size() - 1));
-      GuestImage image = new GuestImage(dir.resolve("vmlinuz"), dir.resolve("initrd.img"));
-      if (!Files.isRegularFile(image.kernel()) || !Files.isRegularFile(image.initrd())) {
-        throw new IOException(script + " did not leave vmlinuz and initrd.img in " + dir);
+      GuestImage image = new GuestImage(dir.resolve("vmlinuz"), dir.resolve("initrd.img"),
+          dir.resolve("disk.qcow2"));
+      if (!Files.isRegularFile(image.kernel()) || !Files.isRegularFile(image.initrd())
+          || !Files.isRegularFile(image.disk())) {
+        throw new IOException(script + " did not leave vmlinuz, initrd.img and disk.qcow2 in "
+            + dir);
       }
       return image;
     } catch (InterruptedException e) {
