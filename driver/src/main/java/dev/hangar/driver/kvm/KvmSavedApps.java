@@ -9,8 +9,6 @@ import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.SavedAppService;
 import dev.hangar.options.AttributeSpec;
 import dev.hangar.options.DeploymentOptions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +34,8 @@ import org.w3c.dom.Element;
  * ({@link LiveDiskCopy}). A hypervisor driver without block copy (libvirt's test driver) has
  * its VM paused for the volume copy and resumed after it, in a finally.
  *
- * <p>Artifacts: the volume is named {@code saved-<saved sandbox id>-<app>-<8 hex>.qcow2} (libvirt
+ * <p>Artifacts: the volume is named {@code saved-<saved sandbox id>-<app>-<8 hex>.qcow2}, the hex
+ * fixed by the action (a retried SaveApp replaces its earlier attempt's volume) (libvirt
  * volumes carry no metadata, so the name is the mark a reaper finds), and the artifact ref is
  * {@code {"hypervisor":URI,"pool":POOL,"volume":NAME}}, which DeleteSavedApp follows back. A
  * "KVM VM From Kernel" app has no disk and cannot be saved. The saved template exists on the
@@ -44,7 +43,6 @@ import org.w3c.dom.Element;
  */
 final class KvmSavedApps implements SavedAppService {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final KvmSettings settings;
   private final KvmRuntime runtime;
@@ -97,6 +95,9 @@ final class KvmSavedApps implements SavedAppService {
         .storageVolLookupByName(Xml.attr(src, "volume"));
     StoragePool pool = Volumes.pool(host, settings.storagePool());
     String name = volumeName(request);
+    // A volume of that name is an earlier attempt of this action, whole or cut short: the retry
+    // copies the disk as it is now into a fresh volume of the same name.
+    Volumes.delete(host, settings.storagePool() + "/" + name);
     String xml = Volumes.volumeXml(name, source.getInfo().capacity, "qcow2", null, null);
     scope.checkCancelled("copying the disk of " + request.sourceAppName());
     boolean running = domain.isActive() == 1;
@@ -239,9 +240,10 @@ final class KvmSavedApps implements SavedAppService {
     if (app.length() > 40) {
       app = app.substring(0, 40);
     }
-    byte[] b = new byte[4];
-    RANDOM.nextBytes(b);
-    return prefix(r.savedSandboxId()) + app + "-" + HexFormat.of().formatHex(b) + ".qcow2";
+    // Fixed by the action, so that a retried SaveApp makes the same volume instead of a second.
+    String tag = Names.sha256Hex(r.savedSandboxId() + "\n" + r.actionId() + "\n"
+        + r.sourceVmUuid()).substring(0, 8);
+    return prefix(r.savedSandboxId()) + app + "-" + tag + ".qcow2";
   }
 
   static String ref(String uri, String pool, String volume) {

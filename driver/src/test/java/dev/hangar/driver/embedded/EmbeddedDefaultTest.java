@@ -9,6 +9,10 @@ import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.kvm.KvmBackendProvider;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.replay.InProcessTransport;
+import dev.hangar.replay.Scenario;
+import dev.hangar.replay.ScenarioLoader;
+import dev.hangar.replay.ScenarioRunner;
 import dev.hangar.testing.Contexts;
 import dev.hangar.testing.Daemons;
 import dev.hangar.testing.Samples;
@@ -60,6 +64,21 @@ class EmbeddedDefaultTest {
       assertThat(c.listStoragePools()).doesNotContain(EmbeddedHypervisor.POOL);
     } finally {
       c.close();
+    }
+  }
+
+  @Test
+  void theBeyondTheStandardSampleScenarioPassesOnTheEmbeddedDefault() throws Exception {
+    Daemons.need(PrivateOvsdbServer.available(), "Open vSwitch is not installed");
+    Scenario s = new ScenarioLoader().load(Samples.dir().resolve("scenarios")
+        .resolve("kvm-beyond-the-standard.json"));
+    try (EmbeddedDefault embedded = EmbeddedDefault.onFirstUse(line -> { });
+        BackendRegistry backends = embedded.registry()) {
+      ScenarioRunner.Report r = new ScenarioRunner(new InProcessTransport(backends,
+          s.passwords(), null)).run(s, Map.of(), x -> { });
+      assertThat(r.steps()).allSatisfy(step -> assertThat(step.failures()).as(step.name())
+          .isEmpty());
+      assertThat(r.steps()).hasSize(20);
     }
   }
 }

@@ -156,6 +156,12 @@ class KvmThroughHostTest {
     assertThat(bed.volumes()).contains(volume);
     assertThat(ok.get("savedEntityAttributes").toString())
         .contains("{\"attributeName\":\"Template\",\"attributeValue\":\"" + volume + "\"}");
+    JsonNode retried = CODEC.mapper().readTree(provider(Command.SAVE_APP, "{\"driverRequest\":"
+        + "{\"actions\":[" + saveAction("save-1", uuid) + "]}}"))
+        .at("/driverResponse/actionResults/0");
+    assertThat(retried.at("/artifacts/0")).as("a retried SaveApp makes the same volume")
+        .isEqualTo(ok.at("/artifacts/0"));
+    assertThat(bed.volumes().stream().filter(v -> v.startsWith("saved-"))).hasSize(1);
     assertThat(saved.get(1).get("success").asBoolean()).isFalse();
     assertThat(saved.get(1).get("errorMessage").asText()).contains("no longer exists");
 
