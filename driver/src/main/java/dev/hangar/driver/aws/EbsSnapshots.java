@@ -258,13 +258,7 @@ final class EbsSnapshots implements SnapshotService {
         }
         rollback.commit();
       } catch (RuntimeException e) {
-        String undo = rollback.undo();
-        if (undo.isEmpty()) {
-          throw e;
-        }
-        String m = (e instanceof HangarException ? e.getMessage()
-            : "internal error (" + e.getClass().getSimpleName() + ")") + "; " + undo;
-        throw BackendException.failed(m, e);
+        throw rollback.undoAfter(e);
       }
       // Restored: the replaced volumes go, as a restore discards what was written after the
       // snapshot (keeping them would leak one volume per restore).

@@ -7,7 +7,6 @@ import dev.hangar.datamodel.result.ConnectToSubnetResult;
 import dev.hangar.datamodel.result.DeployAppResult;
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
-import dev.hangar.driver.HangarException;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
@@ -82,13 +81,7 @@ final class Ec2Deployer {
       rollback.commit();
       return outcome(ready, plan, info, elasticIp);
     } catch (RuntimeException e) {
-      String undo = rollback.undo();
-      if (undo.isEmpty()) {
-        throw e;
-      }
-      String m = (e instanceof HangarException ? e.getMessage()
-          : "internal error (" + e.getClass().getSimpleName() + ")") + "; " + undo;
-      throw BackendException.failed(m, e);
+      throw rollback.undoAfter(e);
     }
   }
 

@@ -1,8 +1,6 @@
 package dev.hangar.driver.aws;
 
-import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
-import dev.hangar.driver.HangarException;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployedVm;
 import dev.hangar.driver.spi.Rollback;
@@ -148,13 +146,7 @@ final class InstanceReshaper {
       volumes.deleteOnTermination(id, devices);
       rollback.commit();
     } catch (RuntimeException e) {
-      String undo = rollback.undo();
-      if (undo.isEmpty()) {
-        throw e;
-      }
-      String m = (e instanceof HangarException ? e.getMessage()
-          : "internal error (" + e.getClass().getSimpleName() + ")") + "; " + undo;
-      throw BackendException.failed(m, e);
+      throw rollback.undoAfter(e);
     }
   }
 

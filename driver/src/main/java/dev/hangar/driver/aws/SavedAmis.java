@@ -2,7 +2,6 @@ package dev.hangar.driver.aws;
 
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
-import dev.hangar.driver.HangarException;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.Rollback;
 import dev.hangar.driver.spi.SavedAppService;
@@ -93,13 +92,7 @@ final class SavedAmis implements SavedAppService {
       return new SavedApp(List.of(new Artifact(imageId, name)),
           DeploymentOptions.AWS_EC2_INSTANCE.name(), attributes, additional);
     } catch (RuntimeException e) {
-      String undo = rollback.undo();
-      if (undo.isEmpty()) {
-        throw e;
-      }
-      String m = (e instanceof HangarException ? e.getMessage()
-          : "internal error (" + e.getClass().getSimpleName() + ")") + "; " + undo;
-      throw BackendException.failed(m, e);
+      throw rollback.undoAfter(e);
     }
   }
 

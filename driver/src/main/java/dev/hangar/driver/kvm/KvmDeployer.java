@@ -3,9 +3,7 @@ package dev.hangar.driver.kvm;
 import dev.hangar.datamodel.request.ConnectSubnet;
 import dev.hangar.datamodel.result.ConnectToSubnetResult;
 import dev.hangar.datamodel.result.DeployAppResult;
-import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
-import dev.hangar.driver.HangarException;
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployOutcome;
@@ -67,11 +65,10 @@ final class KvmDeployer {
         return out;
       } catch (RuntimeException e) {
         runtime.memory().giveBack(host, plan.memoryMiB() << 20);
-        throw afterRollback(e, rollback.undo());
+        throw rollback.undoAfter(e);
       } catch (LibvirtException e) {
         runtime.memory().giveBack(host, plan.memoryMiB() << 20);
-        throw afterRollback(LibvirtErrors.wrap("deploy " + plan.name(), host.uri(), e),
-            rollback.undo());
+        throw rollback.undoAfter(LibvirtErrors.wrap("deploy " + plan.name(), host.uri(), e));
       }
     }
   }
@@ -200,16 +197,5 @@ final class KvmDeployer {
     return subnets.stream().map(s -> new ConnectToSubnetResult(s.actionId(), false, "",
         "connectSubnet is for L3 clouds; KVM is L2: connect vNICs with ApplyConnectivityChanges"
             + " (setVlan)", "")).toList();
-  }
-
-  private static RuntimeException afterRollback(RuntimeException e, String undoFailures) {
-    if (undoFailures.isEmpty()) {
-      return e;
-    }
-    String m = e.getMessage() + "; rolling back, " + undoFailures;
-    if (e instanceof HangarException h && !(e instanceof BackendException)) {
-      return BackendException.failed(m, h);
-    }
-    return new BackendException(m, false, e instanceof BackendException b && b.unavailable(), e);
   }
 }

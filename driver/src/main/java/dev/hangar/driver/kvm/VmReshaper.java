@@ -1,8 +1,6 @@
 package dev.hangar.driver.kvm;
 
-import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
-import dev.hangar.driver.HangarException;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployedVm;
 import dev.hangar.driver.spi.Rollback;
@@ -121,10 +119,9 @@ final class VmReshaper {
       scope.progress("Reconfigured " + view.name() + describe(change));
       rollback.commit();
     } catch (RuntimeException e) {
-      throw afterRollback(e, rollback.undo());
+      throw rollback.undoAfter(e);
     } catch (LibvirtException e) {
-      throw afterRollback(LibvirtErrors.wrap("reconfigure " + view.name(), host.uri(), e),
-          rollback.undo());
+      throw rollback.undoAfter(LibvirtErrors.wrap("reconfigure " + view.name(), host.uri(), e));
     }
   }
 
@@ -284,16 +281,5 @@ final class VmReshaper {
   private static String gib(long bytes) {
     return bytes % GIB == 0 ? Long.toString(bytes / GIB)
         : String.format(java.util.Locale.ROOT, "%.2f", bytes / (double) GIB);
-  }
-
-  private static RuntimeException afterRollback(RuntimeException e, String undoFailures) {
-    if (undoFailures.isEmpty()) {
-      return e;
-    }
-    String m = e.getMessage() + "; rolling back, " + undoFailures;
-    if (e instanceof HangarException h && !(e instanceof BackendException)) {
-      return BackendException.failed(m, h);
-    }
-    return new BackendException(m, false, e instanceof BackendException b && b.unavailable(), e);
   }
 }

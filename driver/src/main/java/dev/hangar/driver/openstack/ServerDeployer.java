@@ -5,7 +5,6 @@ import dev.hangar.datamodel.request.ConnectSubnet;
 import dev.hangar.datamodel.result.DeployAppResult;
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
-import dev.hangar.driver.HangarException;
 import dev.hangar.driver.spi.Addresses;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployOutcome;
@@ -95,13 +94,7 @@ final class ServerDeployer {
           nics, sandbox, plan.actionId(), servers.ports(id),
           ServerDetails.addresses(ready, s.settings()).publicIp()));
     } catch (RuntimeException e) {
-      String undo = rollback.undo();
-      if (undo.isEmpty()) {
-        throw e;
-      }
-      String m = (e instanceof HangarException ? e.getMessage()
-          : "internal error (" + e.getClass().getSimpleName() + ")") + "; " + undo;
-      throw BackendException.failed(m, e);
+      throw rollback.undoAfter(e);
     }
   }
 

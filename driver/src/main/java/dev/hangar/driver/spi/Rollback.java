@@ -1,5 +1,7 @@
 package dev.hangar.driver.spi;
 
+import dev.hangar.driver.BackendException;
+import dev.hangar.driver.HangarException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -61,5 +63,23 @@ public final class Rollback {
       }
     }
     return failed.isEmpty() ? "" : "could not undo: " + String.join("; ", failed);
+  }
+
+  /**
+   * Undoes every step after {@code failure} and returns what to throw: the failure itself when
+   * everything was undone, else a {@link BackendException} naming both the failure and what is
+   * left behind (unavailable when the failure was: a retry may then finish the cleanup).
+   */
+  public RuntimeException undoAfter(RuntimeException failure) {
+    String left = undo();
+    if (left.isEmpty()) {
+      return failure;
+    }
+    if (!(failure instanceof HangarException)) {
+      return BackendException.failed("internal error (" + failure.getClass().getSimpleName()
+          + "); " + left, failure);
+    }
+    return new BackendException(failure.getMessage() + "; " + left, false,
+        failure instanceof BackendException b && b.unavailable(), failure);
   }
 }
