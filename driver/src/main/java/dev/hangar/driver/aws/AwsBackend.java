@@ -10,6 +10,7 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L3Fabric;
+import dev.hangar.driver.spi.Reaper;
 import dev.hangar.driver.spi.SandboxInfraRequest;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,11 @@ final class AwsBackend implements Backend, L3Fabric {
   @Override
   public Optional<L3Fabric> l3Fabric() {
     return Optional.of(this);
+  }
+
+  @Override
+  public Optional<Reaper> reaper() {
+    return Optional.of(new AwsReaper(session));
   }
 
   @Override

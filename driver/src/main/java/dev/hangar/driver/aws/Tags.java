@@ -26,6 +26,10 @@ final class Tags {
   /** On an app's own security groups and Elastic IPs: the instance they belong to. */
   static final String INSTANCE = "hangar:instance";
   static final String NAME = "Name";
+  /** On every sandbox object: when its sandbox expires (ISO-8601 or "never"), for the reaper. */
+  static final String EXPIRES = "hangar:expires";
+  /** On every sandbox object: the reservation's owner domain. */
+  static final String DOMAIN = "hangar:domain";
 
   /** Roles of the sandbox objects that come once per sandbox. */
   static final String ROLE_VPC = "vpc";

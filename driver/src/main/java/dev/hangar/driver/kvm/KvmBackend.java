@@ -4,7 +4,10 @@ import dev.hangar.datamodel.context.AutoLoadDetails;
 import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L2Fabric;
+import dev.hangar.driver.spi.Reaper;
+import dev.hangar.driver.spi.SandboxLease;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The KVM cloud for one command. Cheap: the live connections belong to the runtime. */
 final class KvmBackend implements Backend {
@@ -13,12 +16,13 @@ final class KvmBackend implements Backend {
   private final KvmCompute compute;
   private final KvmL2Fabric l2;
 
-  KvmBackend(KvmSettings settings, KvmRuntime runtime) {
+  /** {@code lease}: the marks of what this command makes, read when a Deploy needs them. */
+  KvmBackend(KvmSettings settings, KvmRuntime runtime, Supplier<SandboxLease> lease) {
     this.settings = settings;
     this.runtime = runtime;
     VmLocator locator = new VmLocator(settings, runtime);
     OvsPorts ports = new OvsPorts(runtime, settings.ovsBridge());
-    this.compute = new KvmCompute(settings, runtime, locator, ports);
+    this.compute = new KvmCompute(settings, runtime, locator, ports, lease);
     this.l2 = new KvmL2Fabric(runtime, locator, ports, settings);
   }
 
@@ -35,5 +39,10 @@ final class KvmBackend implements Backend {
   @Override
   public Optional<L2Fabric> l2Fabric() {
     return Optional.of(l2);
+  }
+
+  @Override
+  public Optional<Reaper> reaper() {
+    return Optional.of(new KvmReaper(settings, runtime));
   }
 }

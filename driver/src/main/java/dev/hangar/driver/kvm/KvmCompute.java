@@ -33,12 +33,13 @@ final class KvmCompute implements ComputeService {
   private final KvmDeployer deployer;
   private final VmPower power;
 
-  KvmCompute(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports) {
+  KvmCompute(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports,
+      java.util.function.Supplier<dev.hangar.driver.spi.SandboxLease> lease) {
     this.settings = settings;
     this.runtime = runtime;
     this.locator = locator;
     this.ports = ports;
-    this.deployer = new KvmDeployer(settings, runtime, locator, ports);
+    this.deployer = new KvmDeployer(settings, runtime, locator, ports, lease);
     this.power = new VmPower(runtime);
   }
 

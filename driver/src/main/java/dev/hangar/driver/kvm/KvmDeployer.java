@@ -11,11 +11,13 @@ import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.Rollback;
+import dev.hangar.driver.spi.SandboxLease;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
@@ -32,8 +34,11 @@ final class KvmDeployer {
   private final VmLocator locator;
   private final OvsPorts ports;
   private final VmStarter starter;
+  private final Supplier<SandboxLease> lease;
 
-  KvmDeployer(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports) {
+  KvmDeployer(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports,
+      Supplier<SandboxLease> lease) {
+    this.lease = lease;
     this.settings = settings;
     this.runtime = runtime;
     this.locator = locator;
@@ -43,6 +48,7 @@ final class KvmDeployer {
 
   DeployOutcome deploy(DeployRequest request, CommandScope scope) {
     VmPlan plan = VmPlan.of(request, scope.reservationId());
+    SandboxLease marks = lease.get();
     List<ConnectToSubnetResult> subnets = notOnL2(request.subnets());
     try (VmLocks.Held held = runtime.locks().lock(plan.uuid(), scope)) {
       VmLocator.Reach reach = locator.reach("");
@@ -57,7 +63,7 @@ final class KvmDeployer {
       scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
       Rollback rollback = new Rollback(LibvirtErrors::describe);
       try {
-        Made made = create(host, plan, scope, rollback);
+        Made made = create(host, plan, marks, scope, rollback);
         String ip = starter.start(host, made.domain(), made.view(), plan, scope, rollback);
         DeployOutcome out = outcome(plan, host, made.domain(), ip, "created on " + host.uri()
             + skipped, subnets, made.view());
@@ -96,7 +102,8 @@ final class KvmDeployer {
     }
   }
 
-  private Made create(Hypervisor host, VmPlan plan, CommandScope scope, Rollback rollback)
+  private Made create(Hypervisor host, VmPlan plan, SandboxLease marks, CommandScope scope,
+      Rollback rollback)
       throws LibvirtException {
     List<DomainSpec.Disk> disks = new ArrayList<>();
     List<String> volumes = new ArrayList<>();
@@ -127,7 +134,7 @@ final class KvmDeployer {
         plan.memoryMiB(), plan.vcpus(), plan.fromTemplate() ? new DomainSpec.DiskBoot()
         : plan.kernel(), disks, nics, meta);
     scope.checkCancelled("defining " + plan.name());
-    String xml = DomainXml.write(spec);
+    String xml = DomainXml.write(spec, marks);
     Domain domain = define(host, plan, xml);
     rollback.push("domain " + plan.name(), () -> Undefine.run(host, domain));
     List<DomainSpec.OvsNic> ovs = nics.stream().filter(DomainSpec.OvsNic.class::isInstance)
