@@ -15,25 +15,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.model.TagDescription;
 
 /**
  * The AWS reaper: one DescribeTags of the region finds every object with Hangar's sandbox tag
- * and its expiry tag; a sandbox whose objects all carry an expiry, the latest past, is removed
- * whole by the same code as CleanupSandboxInfra (instances first, the VPC last; "already gone"
+ * and its expiry tag; a sandbox whose objects all carry an expiry, the latest past, is listed
+ * object by object (the describes CleanupSandboxInfra makes) and removed whole by the same code
+ * as CleanupSandboxInfra (instances first, the VPC last; "already gone"
  * is success, so two reapers at once do no harm). Objects without the sandbox tag are never
  * seen, let alone touched.
  */
 final class AwsReaper implements Reaper {
-  /** The report's order: CleanupSandboxInfra's dependency order. */
-  private static final List<String> ORDER = List.of("instance", "elastic-ip",
-      "network-interface", "key-pair", "security-group", "subnet", "route-table",
-      "internet-gateway", "vpc");
-  /** Removed with their instance (deleteOnTermination): not reported on their own. */
-  private static final Set<String> WITH_INSTANCE = Set.of("volume");
-
   private final Ec2Session s;
 
   AwsReaper(Ec2Session s) {
@@ -56,9 +49,9 @@ final class AwsReaper implements Reaper {
       }
       String sandbox = e.getKey();
       String why = "sandbox expired at " + expiry.get();
-      List<Tagged> objects = live(e.getValue());
+      List<Tagged> objects = live(sandbox, expiry.get().toString());
       if (objects.isEmpty()) {
-        continue; // only terminated instances left, which EC2 forgets by itself
+        continue; // only tags of gone objects (terminated instances) left
       }
       if (dryRun) {
         objects.forEach(o -> lines.add(line(Outcome.WOULD_REMOVE, o, region, why, "")));
@@ -81,7 +74,10 @@ final class AwsReaper implements Reaper {
     return new ReapReport(lines);
   }
 
-  /** Every object of the region with Hangar's sandbox tag, by sandbox, with its expiry mark. */
+  /**
+   * Every object of the region with Hangar's sandbox tag, by sandbox, with its expiry mark: one
+   * paginated DescribeTags, whatever the kinds of objects.
+   */
   private Map<String, List<Tagged>> sandboxes() {
     Map<String, Map<String, String>> byResource = new LinkedHashMap<>();
     Map<String, String> types = new LinkedHashMap<>();
@@ -102,27 +98,42 @@ final class AwsReaper implements Reaper {
     return out;
   }
 
-  /** The objects to report, in removal order: terminated instances and volumes left out. */
-  private List<Tagged> live(List<Tagged> all) {
-    List<String> instanceIds = all.stream().filter(o -> "instance".equals(o.type()))
-        .map(Tagged::id).toList();
-    Set<String> running = instanceIds.isEmpty() ? Set.of()
-        : new Instances(s).byIds("read the sandbox's instances", instanceIds).keySet();
+  /**
+   * The sandbox's objects as EC2 lists them now, in removal order (a tag can outlive its object
+   * in EC2-compatible clouds, so DescribeTags alone is not the list): the instances not
+   * terminated, then what CleanupSandboxInfra deletes after them. Volumes and attached interfaces
+   * go with their instance and are not listed.
+   */
+  private List<Tagged> live(String sandbox, String expires) {
+    var tag = Tags.sandbox(sandbox);
     List<Tagged> out = new ArrayList<>();
-    for (Tagged o : all) {
-      if (WITH_INSTANCE.contains(o.type())
-          || ("instance".equals(o.type()) && !running.contains(o.id()))) {
-        continue;
-      }
-      out.add(o);
-    }
-    out.sort((a, b) -> Integer.compare(rank(a.type()), rank(b.type())));
+    java.util.function.BiConsumer<String, String> add = (type, id) -> out.add(new Tagged(type,
+        id, sandbox, expires));
+    new Instances(s).find("find the sandbox's instances", tag)
+        .forEach(i -> add.accept("instance", i.instanceId()));
+    s.call("find the sandbox's Elastic IPs", () -> s.ec2().describeAddresses(q -> q.filters(tag))
+        .addresses()).forEach(a -> add.accept("elastic-ip", a.allocationId()));
+    s.call("find the sandbox's network interfaces", () -> s.ec2().describeNetworkInterfaces(
+        q -> q.filters(tag, Tags.filter("status", "available"))).networkInterfaces())
+        .forEach(n -> add.accept("network-interface", n.networkInterfaceId()));
+    s.call("find the sandbox's key pair", () -> s.ec2().describeKeyPairs(q -> q.filters(
+        Tags.filter("key-name", SandboxKeys.keyName(sandbox)))).keyPairs()).stream()
+        .filter(k -> sandbox.equals(Tags.value(k.tags(), Tags.SANDBOX)))
+        .forEach(k -> add.accept("key-pair", k.keyName()));
+    s.call("find the sandbox's security groups", () -> s.ec2().describeSecurityGroups(
+        q -> q.filters(tag)).securityGroups()).forEach(g -> add.accept("security-group",
+            g.groupId()));
+    s.call("find the sandbox's subnets", () -> s.ec2().describeSubnets(q -> q.filters(tag))
+        .subnets()).forEach(n -> add.accept("subnet", n.subnetId()));
+    s.call("find the sandbox's route tables", () -> s.ec2().describeRouteTables(
+        q -> q.filters(tag)).routeTables()).forEach(r -> add.accept("route-table",
+            r.routeTableId()));
+    s.call("find the sandbox's internet gateways", () -> s.ec2().describeInternetGateways(
+        q -> q.filters(tag)).internetGateways()).forEach(g -> add.accept("internet-gateway",
+            g.internetGatewayId()));
+    s.call("find the sandbox's VPCs", () -> s.ec2().describeVpcs(q -> q.filters(tag)).vpcs())
+        .forEach(v -> add.accept("vpc", v.vpcId()));
     return out;
-  }
-
-  private static int rank(String type) {
-    int i = ORDER.indexOf(type);
-    return i < 0 ? ORDER.size() : i;
   }
 
   private static Line line(Outcome outcome, Tagged o, String region, String why,
