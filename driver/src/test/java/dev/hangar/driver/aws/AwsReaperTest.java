@@ -64,6 +64,17 @@ class AwsReaperTest {
   }
 
   @Test
+  void aBadSandboxLifetimeFailsThePrepareNamingItAndMakesNothing() {
+    MotoState empty = MotoState.read(ec2);
+    JsonNode prepared = results(bed.driver.prepareSandboxInfra(context("res-bad", "lots"),
+        AwsTestbed.prepareRequest(), CancellationContext.NONE));
+    assertThat(result(prepared, "net").path("success").asBoolean()).isFalse();
+    assertThat(result(prepared, "net").path("errorMessage").asText())
+        .contains("'Sandbox Lifetime'");
+    assertThat(MotoState.read(ec2)).isEqualTo(empty);
+  }
+
+  @Test
   void anOrphanedSandboxIsRemovedWholeAndNothingElse() {
     sandbox("res-fresh", "5", 1);
     sandbox("res-never", "0", 0);
