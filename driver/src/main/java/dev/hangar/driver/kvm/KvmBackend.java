@@ -5,7 +5,7 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L2Fabric;
 import dev.hangar.driver.spi.Reaper;
-import dev.hangar.driver.spi.SandboxLease;
+import dev.hangar.driver.spi.DeployPolicy;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -16,8 +16,8 @@ final class KvmBackend implements Backend {
   private final KvmCompute compute;
   private final KvmL2Fabric l2;
 
-  /** {@code lease}: the marks of what this command makes, read when a Deploy needs them. */
-  KvmBackend(KvmSettings settings, KvmRuntime runtime, Supplier<SandboxLease> lease) {
+  /** {@code lease}: the marks and quotas of what Deploy makes, read when a Deploy needs them. */
+  KvmBackend(KvmSettings settings, KvmRuntime runtime, Supplier<DeployPolicy> lease) {
     this.settings = settings;
     this.runtime = runtime;
     VmLocator locator = new VmLocator(settings, runtime);

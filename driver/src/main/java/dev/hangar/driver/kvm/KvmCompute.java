@@ -34,7 +34,7 @@ final class KvmCompute implements ComputeService {
   private final VmPower power;
 
   KvmCompute(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports,
-      java.util.function.Supplier<dev.hangar.driver.spi.SandboxLease> lease) {
+      java.util.function.Supplier<dev.hangar.driver.spi.DeployPolicy> lease) {
     this.settings = settings;
     this.runtime = runtime;
     this.locator = locator;

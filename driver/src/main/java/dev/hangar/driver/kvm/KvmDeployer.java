@@ -11,7 +11,7 @@ import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.Rollback;
-import dev.hangar.driver.spi.SandboxLease;
+import dev.hangar.driver.spi.DeployPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,10 +34,10 @@ final class KvmDeployer {
   private final VmLocator locator;
   private final OvsPorts ports;
   private final VmStarter starter;
-  private final Supplier<SandboxLease> lease;
+  private final Supplier<DeployPolicy> lease;
 
   KvmDeployer(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports,
-      Supplier<SandboxLease> lease) {
+      Supplier<DeployPolicy> lease) {
     this.lease = lease;
     this.settings = settings;
     this.runtime = runtime;
@@ -48,7 +48,7 @@ final class KvmDeployer {
 
   DeployOutcome deploy(DeployRequest request, CommandScope scope) {
     VmPlan plan = VmPlan.of(request, scope.reservationId());
-    SandboxLease marks = lease.get();
+    DeployPolicy policy = lease.get();
     List<ConnectToSubnetResult> subnets = notOnL2(request.subnets());
     try (VmLocks.Held held = runtime.locks().lock(plan.uuid(), scope)) {
       VmLocator.Reach reach = locator.reach("");
@@ -63,7 +63,7 @@ final class KvmDeployer {
       scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
       Rollback rollback = new Rollback(LibvirtErrors::describe);
       try {
-        Made made = create(host, plan, marks, scope, rollback);
+        Made made = create(host, plan, policy, scope, rollback);
         String ip = starter.start(host, made.domain(), made.view(), plan, scope, rollback);
         DeployOutcome out = outcome(plan, host, made.domain(), ip, "created on " + host.uri()
             + skipped, subnets, made.view());
@@ -102,7 +102,7 @@ final class KvmDeployer {
     }
   }
 
-  private Made create(Hypervisor host, VmPlan plan, SandboxLease marks, CommandScope scope,
+  private Made create(Hypervisor host, VmPlan plan, DeployPolicy policy, CommandScope scope,
       Rollback rollback)
       throws LibvirtException {
     List<DomainSpec.Disk> disks = new ArrayList<>();
@@ -134,9 +134,12 @@ final class KvmDeployer {
         plan.memoryMiB(), plan.vcpus(), plan.fromTemplate() ? new DomainSpec.DiskBoot()
         : plan.kernel(), disks, nics, meta);
     scope.checkCancelled("defining " + plan.name());
-    String xml = DomainXml.write(spec, marks);
+    String xml = DomainXml.write(spec, policy.lease());
     Domain domain = define(host, plan, xml);
     rollback.push("domain " + plan.name(), () -> Undefine.run(host, domain));
+    // Counted after the define, this VM included: of Deploys racing past a limit, the last to
+    // define sees all the others and rolls back, so none overshoots (KvmQuota).
+    new KvmQuota(settings, runtime).check(policy, scope);
     List<DomainSpec.OvsNic> ovs = nics.stream().filter(DomainSpec.OvsNic.class::isInstance)
         .map(DomainSpec.OvsNic.class::cast).toList();
     if (!ovs.isEmpty()) {

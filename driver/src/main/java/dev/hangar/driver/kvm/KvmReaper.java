@@ -34,10 +34,18 @@ final class KvmReaper implements Reaper {
     this.runtime = runtime;
   }
 
-  /** A Hangar domain as found. */
-  private record Found(Hypervisor host, DomainView view, String expires) {
+  /** A Hangar domain as found; {@code lease} null for a domain made before leases. */
+  record Found(Hypervisor host, DomainView view, KvmLease.Marks lease) {
     String sandbox() {
       return view.metadata().sandboxId();
+    }
+
+    String expires() {
+      return lease == null ? "" : lease.expires();
+    }
+
+    String ownerDomain() {
+      return lease == null ? "" : lease.ownerDomain();
     }
   }
 
@@ -83,7 +91,7 @@ final class KvmReaper implements Reaper {
   }
 
   /** The Hangar domains of one host (those with Hangar's metadata). */
-  private static List<Found> list(Hypervisor h) throws LibvirtException {
+  static List<Found> list(Hypervisor h) throws LibvirtException {
     List<Found> out = new ArrayList<>();
     for (Domain d : h.connect().listAllDomains(0)) {
       try {
@@ -94,7 +102,7 @@ final class KvmReaper implements Reaper {
         }
         Element root = Xml.parse(xml);
         KvmLease.Marks lease = KvmLease.read(root);
-        out.add(new Found(h, view, lease == null ? "" : lease.expires()));
+        out.add(new Found(h, view, lease));
       } catch (LibvirtException e) {
         if (!LibvirtErrors.isGone(e)) {
           throw e;
