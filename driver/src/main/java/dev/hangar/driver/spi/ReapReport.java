@@ -33,11 +33,18 @@ public record ReapReport(List<Line> lines) {
    */
   public record Line(Outcome outcome, String kind, String id, String where, String sandbox,
       String why, String error) {
-    /** The line as the reap command prints it, tab-separated. */
+    /**
+     * The line as the reap command prints it, tab-separated; tabs and line breaks inside a
+     * field (an error message, a hostile name) become spaces, so one object is one line.
+     */
     public String format() {
       return String.join("\t", outcome.name().toLowerCase(java.util.Locale.ROOT)
-          .replace('_', '-'), kind, id, where, sandbox, error.isEmpty() ? why : why + "; "
-          + error);
+          .replace('_', '-'), flat(kind), flat(id), flat(where), flat(sandbox),
+          flat(error.isEmpty() ? why : why + "; " + error));
+    }
+
+    private static String flat(String s) {
+      return s == null ? "" : s.replaceAll("[\\t\\r\\n]+", " ");
     }
   }
 
