@@ -4,8 +4,8 @@ import dev.hangar.datamodel.context.AutoLoadDetails;
 import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L2Fabric;
-import dev.hangar.driver.spi.Reaper;
 import dev.hangar.driver.spi.DeployPolicy;
+import dev.hangar.driver.spi.Reaper;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -16,13 +16,13 @@ final class KvmBackend implements Backend {
   private final KvmCompute compute;
   private final KvmL2Fabric l2;
 
-  /** {@code lease}: the marks and quotas of what Deploy makes, read when a Deploy needs them. */
-  KvmBackend(KvmSettings settings, KvmRuntime runtime, Supplier<DeployPolicy> lease) {
+  /** {@code policy}: the marks and quotas of what Deploy makes, read when a Deploy needs them. */
+  KvmBackend(KvmSettings settings, KvmRuntime runtime, Supplier<DeployPolicy> policy) {
     this.settings = settings;
     this.runtime = runtime;
     VmLocator locator = new VmLocator(settings, runtime);
     OvsPorts ports = new OvsPorts(runtime, settings.ovsBridge());
-    this.compute = new KvmCompute(settings, runtime, locator, ports, lease);
+    this.compute = new KvmCompute(settings, runtime, locator, ports, policy);
     this.l2 = new KvmL2Fabric(runtime, locator, ports, settings);
   }
 

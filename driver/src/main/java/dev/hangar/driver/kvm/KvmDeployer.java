@@ -9,9 +9,9 @@ import dev.hangar.driver.HangarException;
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployOutcome;
+import dev.hangar.driver.spi.DeployPolicy;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.Rollback;
-import dev.hangar.driver.spi.DeployPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,11 +34,12 @@ final class KvmDeployer {
   private final VmLocator locator;
   private final OvsPorts ports;
   private final VmStarter starter;
-  private final Supplier<DeployPolicy> lease;
+  /** The marks and quotas of the command's provider, read once per Deploy. */
+  private final Supplier<DeployPolicy> policy;
 
   KvmDeployer(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports,
-      Supplier<DeployPolicy> lease) {
-    this.lease = lease;
+      Supplier<DeployPolicy> policy) {
+    this.policy = policy;
     this.settings = settings;
     this.runtime = runtime;
     this.locator = locator;
@@ -48,7 +49,7 @@ final class KvmDeployer {
 
   DeployOutcome deploy(DeployRequest request, CommandScope scope) {
     VmPlan plan = VmPlan.of(request, scope.reservationId());
-    DeployPolicy policy = lease.get();
+    DeployPolicy policy = this.policy.get();
     List<ConnectToSubnetResult> subnets = notOnL2(request.subnets());
     try (VmLocks.Held held = runtime.locks().lock(plan.uuid(), scope)) {
       VmLocator.Reach reach = locator.reach("");
