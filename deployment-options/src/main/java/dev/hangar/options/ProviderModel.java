@@ -89,12 +89,23 @@ public final class ProviderModel {
   public static final AttributeSpec FLAVOR = AttributeSpec.string("Flavor", "",
       "The Nova flavor of apps whose deployment path sets none.");
 
+  public static final AttributeSpec SANDBOX_LIFETIME = AttributeSpec.number("Sandbox Lifetime",
+      "0", "Hours after its creation that an object of a sandbox counts as expired, for the"
+          + " reaper (hangar reap); a sandbox expires when all its objects have. 0: never"
+          + " expires.");
+
+  public static final AttributeSpec QUOTAS = AttributeSpec.string("Quotas", "",
+      "Limits enforced at Deploy, counted from the cloud by Hangar's marks (KVM): per owner"
+          + " domain and per reservation, e.g. domain.vms=20, domain.vcpus=64, domain.ram=131072,"
+          + " reservation.vms=10 (RAM in MiB); empty: no limits.");
+
   private static final List<AttributeSpec> ALL = List.of(CLOUD_TYPE, NETWORKING_TYPE, REGION,
       NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, TUNNEL_ENDPOINTS,
       STORAGE_POOL, MANAGEMENT_NETWORK, VIRTUALIZATION, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD,
       AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT, KEYSTONE_URL,
       OPENSTACK_DOMAIN, OPENSTACK_PROJECT, OPENSTACK_USER, OPENSTACK_PASSWORD, PHYSICAL_NETWORK,
-      VLAN_RANGE, EXTERNAL_NETWORK, FLAVOR, SANDBOX_HOST, SANDBOX_HOST_TOKEN, SANDBOX_HOST_CA);
+      VLAN_RANGE, EXTERNAL_NETWORK, FLAVOR, SANDBOX_HOST, SANDBOX_HOST_TOKEN, SANDBOX_HOST_CA,
+      SANDBOX_LIFETIME, QUOTAS);
   private static final Map<String, AttributeSpec> BY_NAME = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(AttributeSpec::name, a -> a));
 

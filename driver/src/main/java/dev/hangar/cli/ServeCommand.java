@@ -1,6 +1,9 @@
 package dev.hangar.cli;
 
+import dev.hangar.driver.PeriodicReaper;
+import dev.hangar.driver.SandboxReaping;
 import dev.hangar.driver.embedded.EmbeddedHypervisor;
+import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.embedded.EmbeddedDefault;
 import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.BackendRegistry;
@@ -14,7 +17,9 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -76,6 +81,17 @@ final class ServeCommand implements Callable<Integer> {
           + " ...', the samples' placeholders), so separate calls build on each other.")
   boolean embedded;
 
+  @CommandLine.Option(names = "--reap-every", paramLabel = "DURATION",
+      description = "Also reap expired sandboxes (as hangar reap does) of the provider of"
+          + " --reap-context: at start, then this long after each run ends (30s, 15m, 1h or"
+          + " ISO-8601 PT15M). Each report line goes to stderr prefixed 'reap: '.")
+  String reapEvery;
+
+  @CommandLine.Option(names = "--reap-context", paramLabel = "CTX.json",
+      description = "The context naming the cloud provider resource to reap (with"
+          + " --reap-every); its password attributes are used as given.")
+  String reapContext;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -100,8 +116,13 @@ final class ServeCommand implements Callable<Integer> {
   private Integer serve(PrintWriter out, PrintWriter err, String embeddedLine,
       BackendRegistry backends, AutoCloseable embeddedParts) throws Exception {
     HostConfig config;
+    Duration reapPeriod;
+    String reapContextJson;
     try {
       config = config();
+      reapPeriod = reapPeriod();
+      reapContextJson = reapPeriod == null ? null : Inputs.substitute(
+          Inputs.readJson(reapContext, "context"), Map.of(), "context");
     } catch (IllegalArgumentException | IOException e) {
       backends.close();
       err.println("hangar serve: " + e.getMessage());
@@ -120,7 +141,16 @@ final class ServeCommand implements Callable<Integer> {
       return Main.RAISED;
     }
     Duration grace = config.grace();
+    PeriodicReaper reaper = reapPeriod == null ? null : PeriodicReaper.start(
+        new SandboxReaping(backends, c -> RecordingOrchestratorApi.silent()), reapContextJson,
+        reapPeriod, Clock.systemUTC(), line -> {
+          err.println("reap: " + line);
+          err.flush();
+        });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (reaper != null) {
+        reaper.close();
+      }
       host.shutdown(grace);
       backends.close();
       try {
@@ -166,6 +196,46 @@ final class ServeCommand implements Callable<Integer> {
         .withTls(tls)
         .withLimits(maxCommands, maxQueued)
         .withGrace(Duration.ofSeconds(graceSeconds));
+  }
+
+  /** --reap-every as a duration, or null without it. */
+  private Duration reapPeriod() {
+    if (reapEvery == null) {
+      if (reapContext != null) {
+        throw new IllegalArgumentException("--reap-context needs --reap-every");
+      }
+      return null;
+    }
+    if (reapContext == null) {
+      throw new IllegalArgumentException("--reap-every needs --reap-context CTX.json");
+    }
+    Duration d = parseDuration(reapEvery.strip());
+    if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("--reap-every must be a duration of at least 1s, like"
+          + " 30s, 15m, 1h or PT15M (got '" + reapEvery + "')");
+    }
+    return d;
+  }
+
+  static Duration parseDuration(String text) {
+    try {
+      if (text.startsWith("P") || text.startsWith("p")) {
+        return Duration.parse(text);
+      }
+      if (text.length() < 2) {
+        return null;
+      }
+      long n = Long.parseLong(text.substring(0, text.length() - 1));
+      return switch (text.charAt(text.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        case 'd' -> Duration.ofDays(n);
+        default -> null;
+      };
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static boolean isLoopback(String host) {

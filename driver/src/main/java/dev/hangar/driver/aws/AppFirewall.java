@@ -127,7 +127,7 @@ final class AppFirewall {
         return g.groupId();
       }
     }
-    Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_APP_SG, "hangar " + instanceId,
+    Map<String, String> tags = s.tagged(sandbox, Tags.ROLE_APP_SG, "hangar " + instanceId,
         Map.of(Tags.INSTANCE, instanceId, SUBNET_TAG, eni.subnetId()));
     try {
       return s.ec2().createSecurityGroup(q -> q.groupName(name)

@@ -11,6 +11,7 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L3Fabric;
+import dev.hangar.driver.spi.Reaper;
 import dev.hangar.driver.spi.SandboxInfraRequest;
 import dev.hangar.driver.spi.SavedAppService;
 import dev.hangar.driver.spi.SnapshotService;
@@ -58,6 +59,11 @@ final class AwsBackend implements Backend, L3Fabric {
   @Override
   public Optional<AttributeAdvisor> attributeAdvisor() {
     return Optional.of(new Ec2AttributeAdvisor(session));
+  }
+
+  @Override
+  public Optional<Reaper> reaper() {
+    return Optional.of(new AwsReaper(session));
   }
 
   @Override

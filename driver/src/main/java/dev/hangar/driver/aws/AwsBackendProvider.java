@@ -5,6 +5,7 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ProviderResource;
+import dev.hangar.driver.spi.SandboxLease;
 import dev.hangar.options.DeploymentOptions;
 import java.util.Set;
 
@@ -46,6 +47,6 @@ public final class AwsBackendProvider implements BackendProvider {
     }
     AwsSettings settings = AwsSettings.from(provider, scope);
     return new AwsBackend(new Ec2Session(Ec2Clients.create(settings, timeouts), settings,
-        timeouts));
+        timeouts, () -> SandboxLease.of(provider, scope, java.time.Clock.systemUTC())));
   }
 }

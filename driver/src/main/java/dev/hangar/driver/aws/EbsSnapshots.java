@@ -83,8 +83,7 @@ final class EbsSnapshots implements SnapshotService {
     // EBS start times may tie (some peers keep whole seconds): the save order is kept apart.
     extra.put(Tags.TAKEN, String.format("%015d", System.currentTimeMillis()));
     disks.forEach(d -> extra.put(Tags.DEVICE_PREFIX + d.volumeId(), d.device()));
-    String sandbox = Tags.value(i.tags(), Tags.SANDBOX);
-    Map<String, String> tags = Tags.of(sandbox.isEmpty() ? scope.reservationId() : sandbox,
+    Map<String, String> tags = Tags.ofInstance(i.tags(), scope.reservationId(),
         Tags.ROLE_SNAPSHOT, shorten(vm.resourceName() + "/" + name), extra);
     scope.checkCancelled("snapshotting " + i.instanceId());
     scope.progress("taking snapshot '" + name + "' of " + disks.size() + " volume(s) of "
@@ -219,14 +218,14 @@ final class EbsSnapshots implements SnapshotService {
           rollback.push("start instance " + id, this::start);
         }
         String zone = instance.placement().availabilityZone();
-        String sandbox = Tags.value(instance.tags(), Tags.SANDBOX);
         Map<String, String> made = new LinkedHashMap<>();
         for (Snapshot snap : set) {
           scope.checkCancelled("restoring snapshot '" + path + "'");
           String device = deviceOf.get(snap.snapshotId());
-          String volumeId = volumes.create(zone, snap.snapshotId(), null, Tags.of(sandbox,
-              Tags.ROLE_VOLUME, shorten(vm.resourceName() + " " + device), Map.of(
-                  Tags.INSTANCE, id, Tags.SNAPSHOT, path)));
+          String volumeId = volumes.create(zone, snap.snapshotId(), null,
+              Tags.ofInstance(instance.tags(), scope.reservationId(), Tags.ROLE_VOLUME,
+                  shorten(vm.resourceName() + " " + device), Map.of(Tags.INSTANCE, id,
+                      Tags.SNAPSHOT, path)));
           rollback.push("delete volume " + volumeId, () -> volumes.delete(volumeId, undoScope));
           made.put(device, volumeId);
         }

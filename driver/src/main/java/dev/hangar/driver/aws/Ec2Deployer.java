@@ -108,7 +108,7 @@ final class Ec2Deployer {
       nics.add(b.build());
     }
     Map<String, String> tags = new LinkedHashMap<>(plan.customTags());
-    tags.putAll(Tags.of(sandbox, Tags.ROLE_INSTANCE, plan.vmName(), Map.of(
+    tags.putAll(s.tagged(sandbox, Tags.ROLE_INSTANCE, plan.vmName(), Map.of(
         Tags.APP, plan.appName(), Tags.ACTION, plan.actionId(),
         Tags.OWNER, owner(scope), Tags.BLUEPRINT, blueprint(scope))));
     RunInstancesRequest.Builder run = RunInstancesRequest.builder()

@@ -3,6 +3,8 @@ package dev.hangar.driver.aws;
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.CommandCancelledException;
 import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.SandboxLease;
+import java.util.Map;
 import java.time.Duration;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -19,8 +21,17 @@ final class Ec2Session implements AutoCloseable {
   private final Ec2Client ec2;
   private final AwsSettings settings;
   private final AwsTimeouts timeouts;
+  private final Supplier<SandboxLease> lease;
+  private SandboxLease marks;
 
   Ec2Session(Ec2Client ec2, AwsSettings settings, AwsTimeouts timeouts) {
+    this(ec2, settings, timeouts, () -> new SandboxLease("", "", null));
+  }
+
+  /** {@code lease}: the marks of the objects this command makes, read on first use. */
+  Ec2Session(Ec2Client ec2, AwsSettings settings, AwsTimeouts timeouts,
+      Supplier<SandboxLease> lease) {
+    this.lease = lease;
     this.ec2 = ec2;
     this.settings = settings;
     this.timeouts = timeouts;
@@ -36,6 +47,26 @@ final class Ec2Session implements AutoCloseable {
 
   AwsTimeouts timeouts() {
     return timeouts;
+  }
+
+  /**
+   * The tags of a new sandbox object ({@link Tags#of}) with the command's {@link SandboxLease}
+   * marks: the owner domain and the expiry, set by the create call itself.
+   */
+  Map<String, String> tagged(String sandbox, String role, String name,
+      Map<String, String> extra) {
+    Map<String, String> t = Tags.of(sandbox, role, name, extra);
+    SandboxLease l = lease();
+    t.put(Tags.EXPIRES, l.expiresMark());
+    t.put(Tags.DOMAIN, l.ownerDomain());
+    return t;
+  }
+
+  private synchronized SandboxLease lease() {
+    if (marks == null) {
+      marks = lease.get();
+    }
+    return marks;
   }
 
   /** Runs one EC2 call; {@code what} names it in the error. */

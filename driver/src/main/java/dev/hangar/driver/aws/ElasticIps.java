@@ -39,7 +39,7 @@ final class ElasticIps {
     List<Address> mine = ofInstance(id);
     Address a;
     if (mine.isEmpty()) {
-      Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_ELASTIC_IP, "hangar " + id,
+      Map<String, String> tags = s.tagged(sandbox, Tags.ROLE_ELASTIC_IP, "hangar " + id,
           Map.of(Tags.INSTANCE, id, Tags.ACTION, actionId));
       var made = s.call("allocate an Elastic IP for " + id, () -> s.ec2().allocateAddress(q -> q
           .domain(DomainType.VPC).tagSpecifications(Tags.spec(ResourceType.ELASTIC_IP, tags))));

@@ -130,11 +130,9 @@ final class InstanceReshaper {
         taken.add(device);
         scope.checkCancelled("adding Hard Disk " + number);
         scope.progress("adding Hard Disk " + number + " (" + sizes.get(k) + " GiB) at " + device);
-        String sandbox = Tags.value(i.tags(), Tags.SANDBOX);
         String volumeId = volumes.create(i.placement().availabilityZone(), null,
-            sizes.get(k).intValue(), Tags.of(sandbox.isEmpty() ? scope.reservationId()
-                : sandbox, Tags.ROLE_VOLUME, vm.resourceName() + " " + device,
-                Map.of(Tags.INSTANCE, id)));
+            sizes.get(k).intValue(), Tags.ofInstance(i.tags(), scope.reservationId(),
+                Tags.ROLE_VOLUME, vm.resourceName() + " " + device, Map.of(Tags.INSTANCE, id)));
         rollback.push("delete volume " + volumeId, () -> volumes.delete(volumeId, undoScope));
         volumes.await(volumeId, software.amazon.awssdk.services.ec2.model.VolumeState.AVAILABLE,
             scope);

@@ -66,6 +66,13 @@ final class SandboxCleanup {
       count(deleted, "Elastic IPs", s.deleteWhenFree("release Elastic IP " + a.publicIp(),
           () -> s.ec2().releaseAddress(q -> q.allocationId(a.allocationId())), deadline, scope));
     }
+    // remote_save_snapshot's EBS snapshots outlive their instance: they go with the sandbox.
+    for (var snap : s.call("find the sandbox's snapshots", () -> s.ec2().describeSnapshots(q -> q
+        .ownerIds("self").filters(tag, Tags.tag(Tags.ROLE, Tags.ROLE_SNAPSHOT))).snapshots())) {
+      scope.checkCancelled("deleting snapshot " + snap.snapshotId());
+      count(deleted, "snapshots", s.delete("delete snapshot " + snap.snapshotId(),
+          () -> s.ec2().deleteSnapshot(q -> q.snapshotId(snap.snapshotId()))));
+    }
     for (NetworkInterface n : s.call("find the sandbox's network interfaces", () -> s.ec2()
         .describeNetworkInterfaces(q -> q.filters(tag, Tags.filter("status", "available")))
         .networkInterfaces())) {

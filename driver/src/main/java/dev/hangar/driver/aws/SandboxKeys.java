@@ -99,7 +99,7 @@ final class SandboxKeys {
   /** CreateKeyPair; its SDK failure is the caller's to read. */
   private CreateKeysResult created(String actionId, String name, String sandbox, String info,
       CommandScope scope) {
-    Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_KEY, name, Map.of());
+    Map<String, String> tags = s.tagged(sandbox, Tags.ROLE_KEY, name, Map.of());
     String material = s.ec2().createKeyPair(q -> q.keyName(name).keyType(KeyType.RSA)
         .keyFormat(KeyFormat.PEM).tagSpecifications(Tags.spec(ResourceType.KEY_PAIR, tags)))
         .keyMaterial();

@@ -143,7 +143,7 @@ final class SandboxNetwork {
   }
 
   private Vpc createVpc(String sandbox, Cidrs.Block cidr) {
-    Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_VPC, "hangar " + sandbox, Map.of());
+    Map<String, String> tags = s.tagged(sandbox, Tags.ROLE_VPC, "hangar " + sandbox, Map.of());
     return s.call("create the sandbox VPC " + cidr, () -> s.ec2().createVpc(q -> q
         .cidrBlock(cidr.toString())
         .tagSpecifications(Tags.spec(ResourceType.VPC, tags))).vpc());
@@ -157,7 +157,7 @@ final class SandboxNetwork {
     String id;
     boolean attached;
     if (found.isEmpty()) {
-      Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_IGW, "hangar " + sandbox, Map.of());
+      Map<String, String> tags = s.tagged(sandbox, Tags.ROLE_IGW, "hangar " + sandbox, Map.of());
       id = s.call("create the internet gateway", () -> s.ec2().createInternetGateway(q -> q
           .tagSpecifications(Tags.spec(ResourceType.INTERNET_GATEWAY, tags)))
           .internetGateway().internetGatewayId());
@@ -181,7 +181,7 @@ final class SandboxNetwork {
             Tags.role(role), Tags.filter("vpc-id", vpcId))).routeTables());
     RouteTable rt = found.isEmpty() ? null : found.get(0);
     if (rt == null) {
-      Map<String, String> tags = Tags.of(sandbox, role, "hangar " + sandbox + " " + role,
+      Map<String, String> tags = s.tagged(sandbox, role, "hangar " + sandbox + " " + role,
           Map.of());
       rt = s.call("create the " + role + " route table", () -> s.ec2().createRouteTable(q -> q
           .vpcId(vpcId).tagSpecifications(Tags.spec(ResourceType.ROUTE_TABLE, tags)))
@@ -215,7 +215,7 @@ final class SandboxNetwork {
     String id;
     boolean hasRule;
     if (found.isEmpty()) {
-      Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_SANDBOX_SG, "hangar " + sandbox,
+      Map<String, String> tags = s.tagged(sandbox, Tags.ROLE_SANDBOX_SG, "hangar " + sandbox,
           Map.of());
       id = s.call("create the sandbox security group", () -> s.ec2().createSecurityGroup(q -> q
           .groupName(groupName(sandbox))
@@ -263,7 +263,7 @@ final class SandboxNetwork {
     if (found.isEmpty()) {
       String alias = params.alias() == null || params.alias().isBlank() ? cidr.toString()
           : params.alias().strip();
-      Map<String, String> tags = Tags.of(sandbox, Tags.ROLE_SUBNET,
+      Map<String, String> tags = s.tagged(sandbox, Tags.ROLE_SUBNET,
           truncate("hangar " + sandbox + " " + alias), Map.of());
       id = s.call("create subnet " + cidr, () -> s.ec2().createSubnet(q -> q.vpcId(net.vpcId())
           .cidrBlock(cidr.toString()).tagSpecifications(Tags.spec(ResourceType.SUBNET, tags)))

@@ -41,6 +41,10 @@ final class Tags {
   static final String SOURCE_INSTANCE = "hangar:source-instance";
   /** On a saved app's snapshots: the image they belong to. */
   static final String IMAGE = "hangar:image";
+  /** On every sandbox object: when its sandbox expires (ISO-8601 or "never"), for the reaper. */
+  static final String EXPIRES = "hangar:expires";
+  /** On every sandbox object: the reservation's owner domain. */
+  static final String DOMAIN = "hangar:domain";
 
   /** Roles of the sandbox objects that come once per sandbox. */
   static final String ROLE_VPC = "vpc";
@@ -83,6 +87,24 @@ final class Tags {
     t.put(SANDBOX, reservationId);
     t.put(ROLE, role);
     t.putAll(extra);
+    return t;
+  }
+
+  /**
+   * The tags of an object made later for an instance (a snapshot, a volume): {@link #of} in the
+   * instance's sandbox (or {@code reservationId} when it has none), with the instance's own
+   * expiry and owner domain, so the object expires with the instance it belongs to.
+   */
+  static Map<String, String> ofInstance(List<Tag> instanceTags, String reservationId, String role,
+      String name, Map<String, String> extra) {
+    String sandbox = value(instanceTags, SANDBOX);
+    Map<String, String> t = of(sandbox.isEmpty() ? reservationId : sandbox, role, name, extra);
+    for (String lease : List.of(EXPIRES, DOMAIN)) {
+      String v = value(instanceTags, lease);
+      if (!v.isEmpty()) {
+        t.put(lease, v);
+      }
+    }
     return t;
   }
 

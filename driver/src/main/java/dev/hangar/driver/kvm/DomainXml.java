@@ -20,6 +20,11 @@ final class DomainXml {
   private DomainXml() {}
 
   static String write(DomainSpec spec) {
+    return write(spec, null);
+  }
+
+  /** The domain XML with the sandbox's lease beside Hangar's metadata ({@code lease}: none). */
+  static String write(DomainSpec spec, dev.hangar.driver.spi.SandboxLease lease) {
     StringWriter out = new StringWriter();
     try {
       XMLStreamWriter w = FACTORY.createXMLStreamWriter(out);
@@ -29,6 +34,9 @@ final class DomainXml {
       element(w, "uuid", spec.uuid().toString());
       w.writeStartElement("metadata");
       spec.metadata().write(w);
+      if (lease != null) {
+        KvmLease.write(w, lease);
+      }
       w.writeEndElement();
       w.writeStartElement("memory");
       w.writeAttribute("unit", "MiB");

@@ -5,9 +5,12 @@ import dev.hangar.driver.spi.AttributeAdvisor;
 import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L2Fabric;
+import dev.hangar.driver.spi.DeployPolicy;
+import dev.hangar.driver.spi.Reaper;
 import dev.hangar.driver.spi.SavedAppService;
 import dev.hangar.driver.spi.SnapshotService;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The KVM cloud for one command. Cheap: the live connections belong to the runtime. */
 final class KvmBackend implements Backend {
@@ -19,12 +22,13 @@ final class KvmBackend implements Backend {
   private final KvmSavedApps savedApps;
   private final KvmAttributeAdvisor advisor;
 
-  KvmBackend(KvmSettings settings, KvmRuntime runtime) {
+  /** {@code policy}: the marks and quotas of what Deploy makes, read when a Deploy needs them. */
+  KvmBackend(KvmSettings settings, KvmRuntime runtime, Supplier<DeployPolicy> policy) {
     this.settings = settings;
     this.runtime = runtime;
     VmLocator locator = new VmLocator(settings, runtime);
     OvsPorts ports = new OvsPorts(runtime, settings.ovsBridge());
-    this.compute = new KvmCompute(settings, runtime, locator, ports);
+    this.compute = new KvmCompute(settings, runtime, locator, ports, policy);
     this.l2 = new KvmL2Fabric(runtime, locator, ports, settings);
     this.snapshots = new KvmSnapshots(new VmAccess(runtime, locator));
     this.savedApps = new KvmSavedApps(settings, runtime, locator);
@@ -59,5 +63,10 @@ final class KvmBackend implements Backend {
   @Override
   public Optional<L2Fabric> l2Fabric() {
     return Optional.of(l2);
+  }
+
+  @Override
+  public Optional<Reaper> reaper() {
+    return Optional.of(new KvmReaper(settings, runtime));
   }
 }

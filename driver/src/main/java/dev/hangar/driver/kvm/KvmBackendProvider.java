@@ -7,6 +7,7 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ProviderResource;
+import dev.hangar.driver.spi.DeployPolicy;
 import dev.hangar.options.DeploymentOptions;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -83,7 +84,8 @@ public final class KvmBackendProvider implements BackendProvider {
         .anyMatch(h -> h.uri().equals(embeddedUri))) {
       embeddedOvsdb.get(); // readies the embedded pool and template, whatever the OVSDB Remote
     }
-    return new KvmBackend(settings, runtime());
+    return new KvmBackend(settings, runtime(),
+        () -> DeployPolicy.of(provider, scope, java.time.Clock.systemUTC()));
   }
 
   /** The OVSDB of a hypervisor whose 'OVSDB Remote' is empty. */

@@ -34,12 +34,13 @@ final class KvmCompute implements ComputeService {
   private final VmPower power;
   private final VmAccess access;
 
-  KvmCompute(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports) {
+  KvmCompute(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports,
+      java.util.function.Supplier<dev.hangar.driver.spi.DeployPolicy> policy) {
     this.settings = settings;
     this.runtime = runtime;
     this.locator = locator;
     this.ports = ports;
-    this.deployer = new KvmDeployer(settings, runtime, locator, ports);
+    this.deployer = new KvmDeployer(settings, runtime, locator, ports, policy);
     this.power = new VmPower(runtime);
     this.access = new VmAccess(runtime, locator);
   }

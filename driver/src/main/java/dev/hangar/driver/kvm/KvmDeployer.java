@@ -7,6 +7,7 @@ import dev.hangar.driver.ClientException;
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployOutcome;
+import dev.hangar.driver.spi.DeployPolicy;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.Rollback;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
@@ -30,8 +32,12 @@ final class KvmDeployer {
   private final VmLocator locator;
   private final OvsPorts ports;
   private final VmStarter starter;
+  /** The marks and quotas of the command's provider, read once per Deploy. */
+  private final Supplier<DeployPolicy> policy;
 
-  KvmDeployer(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports) {
+  KvmDeployer(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports,
+      Supplier<DeployPolicy> policy) {
+    this.policy = policy;
     this.settings = settings;
     this.runtime = runtime;
     this.locator = locator;
@@ -41,6 +47,7 @@ final class KvmDeployer {
 
   DeployOutcome deploy(DeployRequest request, CommandScope scope) {
     VmPlan plan = VmPlan.of(request, scope.reservationId());
+    DeployPolicy policy = this.policy.get();
     List<ConnectToSubnetResult> subnets = notOnL2(request.subnets());
     try (VmLocks.Held held = runtime.locks().lock(plan.uuid(), scope)) {
       VmLocator.Reach reach = locator.reach("");
@@ -55,7 +62,7 @@ final class KvmDeployer {
       scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
       Rollback rollback = new Rollback(LibvirtErrors::describe);
       try {
-        Made made = create(host, plan, scope, rollback);
+        Made made = create(host, plan, policy, scope, rollback);
         String ip = starter.start(host, made.domain(), made.view(), plan, scope, rollback);
         DeployOutcome out = outcome(plan, host, made.domain(), ip, "created on " + host.uri()
             + skipped, subnets, made.view());
@@ -93,7 +100,8 @@ final class KvmDeployer {
     }
   }
 
-  private Made create(Hypervisor host, VmPlan plan, CommandScope scope, Rollback rollback)
+  private Made create(Hypervisor host, VmPlan plan, DeployPolicy policy, CommandScope scope,
+      Rollback rollback)
       throws LibvirtException {
     List<DomainSpec.Disk> disks = new ArrayList<>();
     List<String> volumes = new ArrayList<>();
@@ -124,9 +132,12 @@ final class KvmDeployer {
         plan.memoryMiB(), plan.vcpus(), plan.fromTemplate() ? new DomainSpec.DiskBoot()
         : plan.kernel(), disks, nics, meta);
     scope.checkCancelled("defining " + plan.name());
-    String xml = DomainXml.write(spec);
+    String xml = DomainXml.write(spec, policy.lease());
     Domain domain = define(host, plan, xml);
     rollback.push("domain " + plan.name(), () -> Undefine.run(host, domain));
+    // Counted after the define, this VM included: of Deploys racing past a limit, the last to
+    // define sees all the others and rolls back, so none overshoots (KvmQuota).
+    new KvmQuota(settings, runtime).check(policy, scope);
     List<DomainSpec.OvsNic> ovs = nics.stream().filter(DomainSpec.OvsNic.class::isInstance)
         .map(DomainSpec.OvsNic.class::cast).toList();
     if (!ovs.isEmpty()) {

@@ -35,6 +35,11 @@ public interface Backend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** Finds and removes what expired sandboxes left (by Hangar's marks); empty: no reaper. */
+  default Optional<Reaper> reaper() {
+    return Optional.empty();
+  }
+
   @Override
   default void close() {}
 }

@@ -20,9 +20,17 @@ public final class CommandScope {
   private final OrchestratorApi api;
   private final CancellationContext cancellation;
   private final SecretRedactor secrets;
+  /** Progress goes to the log only (a scope made by {@link #forSandbox}). */
+  private final boolean logOnly;
 
   public CommandScope(String command, ReservationContextDetails sandbox, OrchestratorApi api,
       CancellationContext cancellation, SecretRedactor secrets) {
+    this(command, sandbox, api, cancellation, secrets, false);
+  }
+
+  private CommandScope(String command, ReservationContextDetails sandbox, OrchestratorApi api,
+      CancellationContext cancellation, SecretRedactor secrets, boolean logOnly) {
+    this.logOnly = logOnly;
     this.command = command;
     this.sandbox = sandbox;
     this.api = api;
@@ -62,7 +70,7 @@ public final class CommandScope {
   public void progress(String message) {
     String safe = secrets.redact(message);
     log.info("{}", safe);
-    if (sandbox == null || sandbox.reservationId() == null) {
+    if (sandbox == null || sandbox.reservationId() == null || logOnly) {
       return;
     }
     try {
@@ -81,6 +89,17 @@ public final class CommandScope {
     String plain = api.decryptPassword(encrypted);
     secrets.add(plain);
     return plain;
+  }
+
+  /**
+   * A scope for work on another sandbox than the command's (the reaper's): the same API for
+   * decryption, the same cancellation and secrets, but progress only in the log, never in that
+   * sandbox's output (it may be long over).
+   */
+  public CommandScope forSandbox(String reservationId) {
+    ReservationContextDetails other = new ReservationContextDetails(reservationId, null, null,
+        null, null, null, null, null, null, null, null);
+    return new CommandScope(command, other, api, cancellation, secrets, true);
   }
 
   /** Removes known secrets from a message meant for users or logs. */

@@ -101,6 +101,15 @@ class AwsThroughHostTest {
     assertThat(remote(web, Command.REMOTE_REMOVE_SNAPSHOT, Map.of("snapshot_name", "base",
         "remove_child", "Yes"))).as("a snapshot already gone").isEmpty();
     assertThat(remote(web, Command.REMOTE_GET_SNAPSHOTS, Map.of())).isEqualTo("[]");
+    // A snapshot left at teardown goes with the sandbox (the fixture checks moto ends empty),
+    // and expires with its instance.
+    assertThat(remote(web, Command.REMOTE_SAVE_SNAPSHOT, Map.of("snapshot_name", "kept",
+        "save_memory", "No"))).isEqualTo("kept");
+    String expires = Tags.value(f.instance(id).tags(), Tags.EXPIRES);
+    assertThat(expires).isNotEmpty();
+    assertThat(f.ec2.describeSnapshots(q -> q.ownerIds("self").filters(Tags.tag(Tags.INSTANCE,
+        id))).snapshots()).isNotEmpty().allSatisfy(snap ->
+            assertThat(Tags.value(snap.tags(), Tags.EXPIRES)).isEqualTo(expires));
 
     assertThat(remote(web, Command.POWER_CYCLE, Map.of("delay", "0"))).isEmpty();
     assertThat(f.instance(id).state().nameAsString()).isEqualTo("running");
