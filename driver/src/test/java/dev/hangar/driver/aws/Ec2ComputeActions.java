@@ -21,7 +21,8 @@ final class Ec2ComputeActions {
   private static final Set<String> ACTIONS = Set.of("RunInstances", "DescribeInstances",
       "StartInstances", "StopInstances", "TerminateInstances", "AllocateAddress",
       "AssociateAddress", "DisassociateAddress", "ReleaseAddress", "DescribeAddresses",
-      "DescribeNetworkInterfaces", "DeleteNetworkInterface", "ModifyNetworkInterfaceAttribute");
+      "DescribeNetworkInterfaces", "DeleteNetworkInterface", "ModifyNetworkInterfaceAttribute",
+      "DescribeSnapshots");
   private final Ec2Model m;
   private int publicIps = 10;
 
@@ -75,6 +76,8 @@ final class Ec2ComputeActions {
       case "DescribeAddresses" -> set("addressesSet", m.select("eip", q, "AllocationId",
           "InvalidAllocationID.NotFound", "allocation ID", o -> Map.of()).stream()
           .map(o -> Ec2Xml.item(o, m)).toList());
+      // This peer makes no EBS snapshots (the snapshot commands are tested on moto).
+      case "DescribeSnapshots" -> set("snapshotSet", List.of());
       case "DescribeNetworkInterfaces" -> set("networkInterfaceSet", m.select("eni", q,
           "NetworkInterfaceId", "InvalidNetworkInterfaceID.NotFound", "network interface",
           o -> Map.of("status", List.of(o.f.get("instance") == null ? "available" : "in-use"),
