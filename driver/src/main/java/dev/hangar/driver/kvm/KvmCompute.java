@@ -33,6 +33,7 @@ final class KvmCompute implements ComputeService {
   private final KvmDeployer deployer;
   private final VmPower power;
   private final VmAccess access;
+  private final VmReshaper reshaper;
 
   KvmCompute(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports,
       java.util.function.Supplier<dev.hangar.driver.spi.DeployPolicy> policy) {
@@ -43,12 +44,14 @@ final class KvmCompute implements ComputeService {
     this.deployer = new KvmDeployer(settings, runtime, locator, ports, policy);
     this.power = new VmPower(runtime);
     this.access = new VmAccess(runtime, locator);
+    KvmQuota quota = new KvmQuota(settings, runtime);
+    this.reshaper = new VmReshaper(settings, scope -> quota.check(policy.get(), scope));
   }
 
   @Override
   public void reconfigure(DeployedVm vm, VmReshape change, CommandScope scope) {
     access.locked(vm, scope, "reconfigure", (host, domain) -> {
-      new VmReshaper(settings).reshape(host, domain, vm, change, scope);
+      reshaper.reshape(host, domain, vm, change, scope);
       return null;
     });
   }

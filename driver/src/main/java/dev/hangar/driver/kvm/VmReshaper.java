@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
@@ -23,8 +24,9 @@ import org.w3c.dom.Element;
  * saying to power it off). Disks grow (the volume on a stopped VM, a live block resize on a
  * running one) and never shrink; a disk number one past the last adds a new qcow2 volume in the
  * pool, attached as the next free virtio target and recorded in Hangar's metadata (so
- * DeleteInstance removes it). Everything is checked before anything changes; a step that fails
- * undoes the earlier ones, newest first.
+ * DeleteInstance removes it). More vCPUs or memory count against the provider's Quotas as a
+ * Deploy does. Everything is checked before anything changes; a step that fails undoes the
+ * earlier ones, newest first.
  */
 final class VmReshaper {
   private static final long GIB = 1024L * 1024 * 1024;
@@ -37,9 +39,15 @@ final class VmReshaper {
   private static final int VOL_SHRINK = 4;
 
   private final KvmSettings settings;
+  private final Consumer<CommandScope> quotaCheck;
 
-  VmReshaper(KvmSettings settings) {
+  /**
+   * @param quotaCheck counts the provider's quotas with the new definition in place (vCPUs and
+   *     memory count against them as at Deploy); throws when one is exceeded
+   */
+  VmReshaper(KvmSettings settings, Consumer<CommandScope> quotaCheck) {
     this.settings = settings;
+    this.quotaCheck = quotaCheck;
   }
 
   /** A disk of the VM, numbered from 1 in definition order. */
@@ -109,6 +117,8 @@ final class VmReshaper {
         host.change(() -> host.connect().domainDefineXML(reshaped)).free();
         rollback.push("the vCPUs and memory of " + view.name(),
             () -> host.change(() -> host.connect().domainDefineXML(inactive)).free());
+        // Counted like a Deploy: after the change, which is undone when it goes over a quota.
+        quotaCheck.accept(scope);
       }
       if (!added.isEmpty()) {
         addDisks(host, domain, view, disks, added, running, rollback);

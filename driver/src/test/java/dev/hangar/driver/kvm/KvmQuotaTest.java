@@ -1,11 +1,14 @@
 package dev.hangar.driver.kvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
 import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.datamodel.context.ResourceCommandContext;
+import dev.hangar.datamodel.context.ResourceRemoteCommandContext;
+import dev.hangar.driver.ClientException;
 import dev.hangar.testing.Contexts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,6 +112,27 @@ class KvmQuotaTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void reconfigureCountsMoreVcpusAgainstTheQuotasAndUndoesAChangeOverThem() throws Exception {
+    String quotas = "reservation.vcpus=3";
+    JsonNode a = deploy("res-1", "Global", quotas, "v1", "a");
+    assertThat(deploy("res-1", "Global", quotas, "v2", "b").path("success").asBoolean())
+        .isTrue();
+    Map<String, String> provider = new LinkedHashMap<>(bed.attributes);
+    provider.put("Hangar Cloud Provider.Quotas", quotas);
+    ResourceRemoteCommandContext app = KvmTestbed.remote(provider, a, Map.of());
+    bed.driver.powerOff(app);
+
+    bed.driver.reconfigureVm(app, "2", null, null); // 2 + 1 of b: at the limit
+    assertThatThrownBy(() -> bed.driver.reconfigureVm(app, "3", null, null))
+        .isInstanceOf(ClientException.class)
+        .hasMessageContaining("quota reservation.vcpus of reservation 'res-1' exceeded: 4");
+    String xml = bed.libvirt().domainLookupByUUIDString(a.path("vmUuid").asText())
+        .getXMLDesc(0);
+    assertThat(xml).as("the change over the quota is undone").containsPattern(
+        "<vcpu[^>]*>2</vcpu>");
   }
 
   private JsonNode deploy(String reservation, String domain, String quotas, String actionId,
