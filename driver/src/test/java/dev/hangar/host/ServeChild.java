@@ -28,16 +28,21 @@ import java.util.regex.Pattern;
  * {@code hangar serve} in a child JVM, for tests that kill a host: the child is the caller's to
  * stop (by its {@link Process}); its stderr goes to {@code serve.err} in the given dir.
  */
-final class ServeChild {
+public final class ServeChild {
   private ServeChild() {}
 
   /** Starts {@code hangar serve --listen 127.0.0.1:0} with the host token, warnings only. */
-  static Process start(Path dir) throws IOException {
+  public static Process start(Path dir) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of(
         "-Dhangar.home=" + Samples.home(), "-DHANGAR_LOG_LEVEL=WARN"), Main.class, "serve",
         "--listen", "127.0.0.1:0")).redirectError(dir.resolve("serve.err").toFile());
     pb.environment().put("HANGAR_TOKEN", HostTesting.HOST_TOKEN);
     return pb.start();
+  }
+
+  /** The token the child host takes. */
+  public static BearerToken token() {
+    return HostTesting.TOKEN;
   }
 
   /** A check run while the Deploy is held, before the kill. */
@@ -79,7 +84,7 @@ final class ServeChild {
   }
 
   /** Reads the "serving on 127.0.0.1:PORT" line the host prints once it listens (60 s bound). */
-  static HostPort servingOn(Process serve) throws Exception {
+  public static HostPort servingOn(Process serve) throws Exception {
     BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(),
         StandardCharsets.UTF_8));
     String first = CompletableFuture.supplyAsync(() -> {
