@@ -10,6 +10,10 @@ import dev.hangar.datamodel.request.CheckedAction;
 import dev.hangar.datamodel.request.DeployApp;
 import dev.hangar.datamodel.request.DriverRequest;
 import dev.hangar.datamodel.request.RequestValidator;
+import dev.hangar.datamodel.request.VlanAction;
+import dev.hangar.datamodel.SegmentKind;
+import dev.hangar.options.ProviderModel;
+import dev.hangar.driver.spi.ActionPlan;
 import dev.hangar.driver.internal.BackendResolver;
 import dev.hangar.driver.internal.CommandRun;
 import dev.hangar.driver.internal.Failures;
@@ -32,7 +36,8 @@ import java.util.Set;
  */
 public final class CommandPlanning {
   /** The commands a plan can be asked for. */
-  public static final Set<Command> PLANNABLE = Set.of(Command.DEPLOY);
+  public static final Set<Command> PLANNABLE = Set.of(Command.DEPLOY,
+      Command.APPLY_CONNECTIVITY_CHANGES);
   private final WireCodec codec = WireCodec.standard();
   private final BackendResolver resolver;
   private final OrchestratorApi.Factory apis;
@@ -64,14 +69,35 @@ public final class CommandPlanning {
         CancellationContext.NONE)) {
       Planner planner = run.backend().planner().orElseThrow(() -> noPlanner(run));
       DriverRequest request = CommandRun.read(() -> codec.readDriverRequest(requestJson));
+      List<CheckedAction> checked = check(run, request);
+      java.util.Map<String, ActionPlan> planned = new java.util.HashMap<>();
+      if (command == Command.APPLY_CONNECTIVITY_CHANGES) {
+        List<VlanAction> vlans = checked.stream()
+            .filter(CheckedAction.Accepted.class::isInstance)
+            .map(c -> ((CheckedAction.Accepted) c).action())
+            .filter(VlanAction.class::isInstance).map(VlanAction.class::cast).toList();
+        if (!vlans.isEmpty()) {
+          try {
+            planner.connectivity(vlans, run.scope()).orElseThrow(() -> noPlanner(run))
+                .forEach(p -> planned.put(p.actionId(), p));
+          } catch (RuntimeException e) {
+            String m = Failures.message(e, run.secrets());
+            vlans.forEach(v -> planned.put(v.actionId(), ActionPlan.failed(v.actionId(), m)));
+          }
+        }
+      }
       ArrayNode entries = codec.mapper().createArrayNode();
-      for (CheckedAction c : RequestValidator.check(request)) {
+      for (CheckedAction c : checked) {
         ObjectNode entry = entries.addObject().put("actionId", c.actionId()).put("type", c.type());
         try {
-          List<PlannedOperation> ops = operations(run, planner, c);
+          ActionPlan p = planned.containsKey(c.actionId()) ? planned.get(c.actionId())
+              : new ActionPlan(c.actionId(), operations(run, planner, c), "");
+          if (!p.error().isEmpty()) {
+            throw new ClientException(p.error());
+          }
           entry.put("success", true);
           ArrayNode list = entry.putArray("operations");
-          ops.forEach(op -> list.add(write(op)));
+          p.operations().forEach(op -> list.add(write(op)));
         } catch (RuntimeException e) {
           entry.put("success", false).put("error", Failures.message(e, run.secrets()));
         }
@@ -82,6 +108,28 @@ public final class CommandPlanning {
     }
   }
 
+  /** Validated as the command validates them, refusing other commands' actions. */
+  private static List<CheckedAction> check(CommandRun run, DriverRequest request) {
+    SegmentKind kind = SegmentKind.VLAN;
+    if (request.actions().stream().anyMatch(VlanAction.class::isInstance)) {
+      try {
+        kind = SegmentKind.ofVlanType(run.provider().raw(ProviderModel.VLAN_TYPE.name()));
+      } catch (IllegalArgumentException e) {
+        throw new ClientException(e.getMessage());
+      }
+    }
+    List<CheckedAction> out = new java.util.ArrayList<>();
+    for (CheckedAction c : RequestValidator.check(request, kind)) {
+      boolean vlan = c.type().equals("setVlan") || c.type().equals("removeVlan");
+      boolean ours = run.command() == Command.APPLY_CONNECTIVITY_CHANGES ? vlan
+          : c.type().equals("deployApp") || c.type().equals("connectSubnet");
+      out.add(ours || !(c instanceof CheckedAction.Accepted) ? c : new CheckedAction.Rejected(
+          c.actionId(), c.type(), "'" + c.type() + "' is not an action of "
+          + run.command().standardName()));
+    }
+    return out;
+  }
+
   private List<PlannedOperation> operations(CommandRun run, Planner planner, CheckedAction c) {
     if (c instanceof CheckedAction.Rejected r) {
       throw new ClientException(r.reason());
@@ -89,7 +137,7 @@ public final class CommandPlanning {
     if (((CheckedAction.Accepted) c).action() instanceof DeployApp app) {
       return deploy(run, planner, app);
     }
-    throw new ClientException("'" + c.type() + "' actions are not planned (only deployApp)");
+    throw new ClientException("'" + c.type() + "' actions are not planned");
   }
 
   private List<PlannedOperation> deploy(CommandRun run, Planner planner, DeployApp app) {

@@ -1,5 +1,6 @@
 package dev.hangar.driver.kvm;
 
+import dev.hangar.driver.spi.PlannedOperation;
 import dev.hangar.datamodel.result.ResultTypes;
 import dev.hangar.datamodel.result.VlanResult;
 import dev.hangar.driver.ClientException;
@@ -102,6 +103,88 @@ final class HostVlanBatch {
       succeed(p);
     }
     return intents.stream().map(i -> results.get(i.action().actionId())).toList();
+  }
+
+  /** What {@link #apply} would do: per action, its operations, or the error it would get. */
+  record Preview(Map<String, List<PlannedOperation>> operations, Map<String, String> errors) {}
+
+  /**
+   * Plans as {@link #apply} does and stops there: the rows are read, nothing is hot-plugged or
+   * written. A vNIC the batch would hot-plug (with a MAC chosen then) and each row it would
+   * insert or update are the action's operations; a row already as wanted is {@code exists}.
+   */
+  Preview preview(List<VlanIntent> intents, Map<UUID, Vm> vms) {
+    Map<String, List<PlannedOperation>> ops = new LinkedHashMap<>();
+    Map<String, String> errors = new LinkedHashMap<>();
+    Map<String, OvsPort> read;
+    try {
+      read = ports.read(host.target(), candidates(intents, vms));
+    } catch (HangarException e) {
+      intents.forEach(i -> errors.put(i.action().actionId(), e.getMessage()));
+      return new Preview(ops, errors);
+    }
+    for (VlanIntent i : intents) {
+      try {
+        plan(i, vms.get(i.vm()), read);
+      } catch (HangarException e) {
+        fail(i, e.getMessage());
+      }
+    }
+    results.forEach((id, r) -> {
+      if (!r.success()) {
+        errors.put(id, r.errorMessage());
+      }
+    });
+    for (VlanIntent i : intents) {
+      if (!errors.containsKey(i.action().actionId())) {
+        ops.put(i.action().actionId(), new ArrayList<>());
+      }
+    }
+    Set<String> plugged = new LinkedHashSet<>();
+    for (PortPlan p : plans) {
+      List<PlannedOperation> list = ops.get(p.intent().action().actionId());
+      // The vNICs this VM would get by hot-plug, up to this one; each goes with the first
+      // action that needs it.
+      for (DomainSpec.OvsNic nic : p.vm().added()) {
+        if (plugged.add(nic.device())) {
+          boolean gap = !nic.device().equals(p.device());
+          list.add(new PlannedOperation(PlannedOperation.Op.CREATE, "vNIC", nic.device(), "",
+              host.uri(), Map.of("vm", p.vm().view().name(), "nic", nic.index(),
+              "hotPlug", true)));
+          if (gap) {
+            list.add(row(PlannedOperation.Op.CREATE, nic.device(), nic.index(), null,
+                PortVlan.parked()));
+          }
+        }
+        if (nic.device().equals(p.device())) {
+          break;
+        }
+      }
+      PortVlan want = p.intent().vlan();
+      PlannedOperation.Op op = p.before() == null ? PlannedOperation.Op.CREATE
+          : p.before().equals(want) ? PlannedOperation.Op.EXISTS : PlannedOperation.Op.UPDATE;
+      list.add(row(op, p.device(), p.index(), p.before(), want));
+    }
+    return new Preview(ops, errors);
+  }
+
+  private PlannedOperation row(PlannedOperation.Op op, String device, int nic, PortVlan before,
+      PortVlan after) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("bridge", ports.bridge());
+    d.put("nic", nic);
+    d.put("before", before == null ? null : columns(before));
+    d.put("after", columns(after));
+    return new PlannedOperation(op, "OVS port", device, "", host.uri(), d);
+  }
+
+  /** A port's VLAN columns as ovs-vsctl shows them ({@code []} for unset). */
+  static Map<String, Object> columns(PortVlan v) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("tag", v.tag() == null ? List.of() : v.tag());
+    c.put("trunks", List.copyOf(v.trunks()));
+    c.put("vlan_mode", v.vlanMode() == null ? List.of() : v.vlanMode());
+    return c;
   }
 
   /**

@@ -35,7 +35,7 @@ final class KvmBackend implements Backend {
     this.snapshots = new KvmSnapshots(new VmAccess(runtime, locator));
     this.savedApps = new KvmSavedApps(settings, runtime, locator);
     this.advisor = new KvmAttributeAdvisor(settings, locator);
-    this.planner = new KvmPlanner(settings, runtime, locator, policy);
+    this.planner = new KvmPlanner(settings, runtime, locator, policy, l2);
   }
 
   @Override

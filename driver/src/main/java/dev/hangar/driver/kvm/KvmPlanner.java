@@ -1,5 +1,7 @@
 package dev.hangar.driver.kvm;
 
+import dev.hangar.datamodel.request.VlanAction;
+import dev.hangar.driver.spi.ActionPlan;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.DeployPolicy;
 import dev.hangar.driver.spi.DeployRequest;
@@ -27,9 +29,11 @@ final class KvmPlanner implements Planner {
   private final KvmRuntime runtime;
   private final VmLocator locator;
   private final Supplier<DeployPolicy> policy;
+  private final KvmL2Fabric l2;
 
   KvmPlanner(KvmSettings settings, KvmRuntime runtime, VmLocator locator,
-      Supplier<DeployPolicy> policy) {
+      Supplier<DeployPolicy> policy, KvmL2Fabric l2) {
+    this.l2 = l2;
     this.settings = settings;
     this.runtime = runtime;
     this.locator = locator;
@@ -56,6 +60,11 @@ final class KvmPlanner implements Planner {
     } finally {
       earlier.ifPresent(l -> free(l.domain()));
     }
+  }
+
+  @Override
+  public Optional<List<ActionPlan>> connectivity(List<VlanAction> actions, CommandScope scope) {
+    return Optional.of(l2.plan(actions, scope));
   }
 
   /** A retried Deploy finds this VM and only finishes it: everything it has is reused. */

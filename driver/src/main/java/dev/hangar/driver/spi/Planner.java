@@ -19,4 +19,14 @@ public interface Planner {
   default Optional<List<PlannedOperation>> deploy(DeployRequest request, CommandScope scope) {
     return Optional.empty();
   }
+
+  /**
+   * ApplyConnectivityChanges: per validated setVlan/removeVlan action, in their order, the
+   * vNICs it would hot-plug and the exact port rows it would insert or change (columns before
+   * and after), or its error.
+   */
+  default Optional<List<ActionPlan>> connectivity(
+      List<dev.hangar.datamodel.request.VlanAction> actions, CommandScope scope) {
+    return Optional.empty();
+  }
 }

@@ -145,6 +145,80 @@ class KvmPlanTest {
   }
 
   @Test
+  void aConnectivityPlanGivesTheExactRowChangesThatTheCommandThenMakes() throws Exception {
+    JsonNode vm = bed.deploy("act-v", "db", KvmTestbed.PATH_KERNEL, KvmTestbed.kernelAttrs());
+    JsonNode other = bed.deploy("act-o", "other", KvmTestbed.PATH_KERNEL,
+        KvmTestbed.kernelAttrs());
+    assertThat(vm.path("success").asBoolean()).as(vm.toString()).isTrue();
+    assertThat(other.path("success").asBoolean()).as(other.toString()).isTrue();
+    List<Map<String, Object>> actions = List.of(
+        VlanRequests.withVnic(VlanRequests.setVlan("access", vm, "10", "Access"), "1"),
+        VlanRequests.withVnic(VlanRequests.setVlan("trunk", vm, "20-21,30", "Trunk"), "2"),
+        VlanRequests.withVnic(VlanRequests.setVlan("mgmt", vm, "11", "Access"), "0"));
+    String request = Contexts.request(actions.stream().map(CODEC::write)
+        .toArray(String[]::new));
+    Cloud before = cloud();
+
+    JsonNode plan = plan(Command.APPLY_CONNECTIVITY_CHANGES, request);
+
+    assertThat(cloud()).as("the cloud after the plan").isEqualTo(before);
+    assertThat(plan).hasSize(3);
+    assertThat(plan.get(2).path("success").asBoolean()).isFalse();
+    assertThat(plan.get(2).path("error").asText()).contains("management network");
+    Map<String, JsonNode> planned = new LinkedHashMap<>();
+    for (JsonNode entry : List.of(plan.get(0), plan.get(1))) {
+      assertThat(entry.path("success").asBoolean()).as(entry.toString()).isTrue();
+      assertThat(entry.path("operations")).hasSize(1);
+      JsonNode op = entry.path("operations").get(0);
+      assertThat(op.path("op").asText()).isEqualTo("update");
+      assertThat(op.path("kind").asText()).isEqualTo("OVS port");
+      assertThat(op.path("where").asText()).isEqualTo(bed.uri);
+      assertThat(columns(op.path("details").path("before")))
+          .isEqualTo(before.portRows().get(op.path("name").asText()));
+      planned.put(op.path("name").asText(), op);
+    }
+    assertThat(columns(planned.values().iterator().next().path("details").path("after")))
+        .isEqualTo("10 [] []");
+
+    JsonNode results = VlanRequests.apply(bed, actions.toArray(Map[]::new));
+    assertThat(results.get(0).path("success").asBoolean()).as(results.toString()).isTrue();
+    assertThat(results.get(1).path("success").asBoolean()).as(results.toString()).isTrue();
+    Cloud after = cloud();
+
+    Map<String, String> changed = new LinkedHashMap<>();
+    after.portRows().forEach((port, row) -> {
+      if (!row.equals(before.portRows().get(port))) {
+        changed.put(port, row);
+      }
+    });
+    Map<String, String> expected = new LinkedHashMap<>();
+    planned.forEach((port, op) -> expected.put(port, columns(op.path("details").path("after"))));
+    assertThat(changed).as("rows the command changed").isEqualTo(expected);
+    assertThat(after.domains()).isEqualTo(before.domains());
+
+    JsonNode again = plan(Command.APPLY_CONNECTIVITY_CHANGES, request);
+    assertThat(again.get(0).path("operations").get(0).path("op").asText()).isEqualTo("exists");
+    assertThat(again.get(1).path("operations").get(0).path("op").asText()).isEqualTo("exists");
+    assertThat(cloud()).isEqualTo(after);
+  }
+
+  /** A plan's VLAN columns as ovs-vsctl prints them: {@code 10 [] []}. */
+  private static String columns(JsonNode c) {
+    List<String> out = new ArrayList<>();
+    for (String col : List.of("tag", "trunks", "vlan_mode")) {
+      JsonNode v = c.path(col);
+      if (v.isArray()) {
+        List<String> items = new ArrayList<>();
+        v.forEach(x -> items.add(x.asText()));
+        out.add("[" + String.join(", ", items) + "]");
+      } else {
+        out.add(v.asText());
+      }
+    }
+    return String.join(" ", out);
+  }
+
+  @Test
   void aCommandThatCannotBePlannedIsAClientError() {
     assertThatThrownBy(() -> planning.plan(Command.POWER_CYCLE, context(), "{}"))
         .isInstanceOf(ClientException.class).hasMessageContaining("cannot plan PowerCycle")
@@ -161,9 +235,13 @@ class KvmPlanTest {
   }
 
   private JsonNode plan(String request) {
-    String json = planning.plan(Command.DEPLOY, context(), request);
+    return plan(Command.DEPLOY, request);
+  }
+
+  private JsonNode plan(Command command, String request) {
+    String json = planning.plan(command, context(), request);
     JsonNode plan = CODEC.readTree(json, "plan");
-    assertThat(plan.path("command").asText()).isEqualTo("Deploy");
+    assertThat(plan.path("command").asText()).isEqualTo(command.standardName());
     return plan.path("plan");
   }
 
