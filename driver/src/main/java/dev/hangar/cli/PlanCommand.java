@@ -28,7 +28,7 @@ final class PlanCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @CommandLine.Parameters(index = "0", paramLabel = "COMMAND",
-      description = "The command to plan: Deploy, ApplyConnectivityChanges.")
+      description = "The command to plan: Deploy, ApplyConnectivityChanges, CleanupSandboxInfra.")
   String commandName;
 
   @CommandLine.Option(names = "--context", required = true, paramLabel = "CTX.json",

@@ -37,7 +37,7 @@ import java.util.Set;
 public final class CommandPlanning {
   /** The commands a plan can be asked for. */
   public static final Set<Command> PLANNABLE = Set.of(Command.DEPLOY,
-      Command.APPLY_CONNECTIVITY_CHANGES);
+      Command.APPLY_CONNECTIVITY_CHANGES, Command.CLEANUP_SANDBOX_INFRA);
   private final WireCodec codec = WireCodec.standard();
   private final BackendResolver resolver;
   private final OrchestratorApi.Factory apis;
@@ -121,8 +121,11 @@ public final class CommandPlanning {
     List<CheckedAction> out = new java.util.ArrayList<>();
     for (CheckedAction c : RequestValidator.check(request, kind)) {
       boolean vlan = c.type().equals("setVlan") || c.type().equals("removeVlan");
-      boolean ours = run.command() == Command.APPLY_CONNECTIVITY_CHANGES ? vlan
-          : c.type().equals("deployApp") || c.type().equals("connectSubnet");
+      boolean ours = switch (run.command()) {
+        case APPLY_CONNECTIVITY_CHANGES -> vlan;
+        case CLEANUP_SANDBOX_INFRA -> c.type().equals("cleanupNetwork");
+        default -> c.type().equals("deployApp") || c.type().equals("connectSubnet");
+      };
       out.add(ours || !(c instanceof CheckedAction.Accepted) ? c : new CheckedAction.Rejected(
           c.actionId(), c.type(), "'" + c.type() + "' is not an action of "
           + run.command().standardName()));
@@ -136,6 +139,9 @@ public final class CommandPlanning {
     }
     if (((CheckedAction.Accepted) c).action() instanceof DeployApp app) {
       return deploy(run, planner, app);
+    }
+    if (c.type().equals("cleanupNetwork")) {
+      return planner.cleanup(run.scope()).orElseThrow(() -> noPlanner(run));
     }
     throw new ClientException("'" + c.type() + "' actions are not planned");
   }

@@ -29,4 +29,12 @@ public interface Planner {
       List<dev.hangar.datamodel.request.VlanAction> actions, CommandScope scope) {
     return Optional.empty();
   }
+
+  /**
+   * CleanupSandboxInfra: what cleaning up the command's sandbox would delete, as the cloud lists
+   * it now, in the order it would be deleted.
+   */
+  default Optional<List<PlannedOperation>> cleanup(CommandScope scope) {
+    return Optional.empty();
+  }
 }
