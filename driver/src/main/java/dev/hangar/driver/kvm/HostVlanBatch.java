@@ -43,7 +43,7 @@ final class HostVlanBatch {
       List<DomainSpec.OvsNic> added) {}
 
   /** The port change one action needs; {@code before} is null for a row that is not there. */
-  private record PortPlan(VlanIntent intent, Vm vm, int index, String device, String mac,
+  record PortPlan(VlanIntent intent, Vm vm, int index, String device, String mac,
       PortVlan before) {}
 
   HostVlanBatch(Hypervisor host, OvsPorts ports, CommandScope scope) {
@@ -140,51 +140,11 @@ final class HostVlanBatch {
         ops.put(i.action().actionId(), new ArrayList<>());
       }
     }
-    Set<String> plugged = new LinkedHashSet<>();
+    VlanPreview render = new VlanPreview(host.uri(), ports.bridge());
     for (PortPlan p : plans) {
-      List<PlannedOperation> list = ops.get(p.intent().action().actionId());
-      // The vNICs this VM would get by hot-plug, up to this one; each goes with the first
-      // action that needs it.
-      for (DomainSpec.OvsNic nic : p.vm().added()) {
-        if (plugged.add(nic.device())) {
-          boolean gap = !nic.device().equals(p.device());
-          list.add(new PlannedOperation(PlannedOperation.Op.CREATE, "vNIC", nic.device(), "",
-              host.uri(), Map.of("vm", p.vm().view().name(), "nic", nic.index(),
-              "hotPlug", true)));
-          if (gap) {
-            list.add(row(PlannedOperation.Op.CREATE, nic.device(), nic.index(), null,
-                PortVlan.parked()));
-          }
-        }
-        if (nic.device().equals(p.device())) {
-          break;
-        }
-      }
-      PortVlan want = p.intent().vlan();
-      PlannedOperation.Op op = p.before() == null ? PlannedOperation.Op.CREATE
-          : p.before().equals(want) ? PlannedOperation.Op.EXISTS : PlannedOperation.Op.UPDATE;
-      list.add(row(op, p.device(), p.index(), p.before(), want));
+      ops.get(p.intent().action().actionId()).addAll(render.operations(p));
     }
     return new Preview(ops, errors);
-  }
-
-  private PlannedOperation row(PlannedOperation.Op op, String device, int nic, PortVlan before,
-      PortVlan after) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("bridge", ports.bridge());
-    d.put("nic", nic);
-    d.put("before", before == null ? null : columns(before));
-    d.put("after", columns(after));
-    return new PlannedOperation(op, "OVS port", device, "", host.uri(), d);
-  }
-
-  /** A port's VLAN columns as ovs-vsctl shows them ({@code []} for unset). */
-  static Map<String, Object> columns(PortVlan v) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("tag", v.tag() == null ? List.of() : v.tag());
-    c.put("trunks", List.copyOf(v.trunks()));
-    c.put("vlan_mode", v.vlanMode() == null ? List.of() : v.vlanMode());
-    return c;
   }
 
   /**
