@@ -59,7 +59,7 @@ record MotoState(Map<String, Set<String>> ids) {
     return new MotoState(m);
   }
 
-  /** What {@code before} had that this state has not, by kind (kinds with nothing gone left out). */
+  /** What {@code before} had that this state has not, by kind (kinds with none gone left out). */
   Map<String, Set<String>> goneSince(MotoState before) {
     return before.addedSince(this);
   }
