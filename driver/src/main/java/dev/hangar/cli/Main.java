@@ -13,7 +13,7 @@ import picocli.CommandLine;
     description = "A cloud provider shell driver in the style of CloudShell's Custom Cloud"
         + " Provider standard.",
     subcommands = {CallCommand.class, ReplayCommand.class, ServeCommand.class, DemoCommand.class,
-        PackCommand.class, ReapCommand.class,
+        PackCommand.class, ReapCommand.class, PlanCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   public static final int OK = 0;

@@ -1,5 +1,9 @@
 package dev.hangar.driver.aws;
 
+import dev.hangar.driver.ClientException;
+import dev.hangar.driver.spi.Planner;
+import dev.hangar.driver.spi.PlannedOperation;
+import java.util.List;
 import dev.hangar.datamodel.app.AppSecurityGroups;
 import dev.hangar.datamodel.context.AutoLoadDetails;
 import dev.hangar.datamodel.request.CleanupNetwork;
@@ -59,6 +63,20 @@ final class AwsBackend implements Backend, L3Fabric {
   @Override
   public Optional<AttributeAdvisor> attributeAdvisor() {
     return Optional.of(new Ec2AttributeAdvisor(session));
+  }
+
+  @Override
+  public Optional<Planner> planner() {
+    return Optional.of(new Planner() {
+      @Override
+      public Optional<List<PlannedOperation>> cleanup(CommandScope scope) {
+        if (scope.reservationId().isEmpty()) {
+          throw new ClientException("CleanupSandboxInfra needs the reservation id of the"
+              + " sandbox");
+        }
+        return Optional.of(new AwsReaper(session).cleanupPlan(scope.reservationId()));
+      }
+    });
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.hangar.driver.aws;
 
+import dev.hangar.driver.spi.PlannedOperation;
 import dev.hangar.datamodel.request.CleanupNetwork;
 import dev.hangar.datamodel.result.CleanupNetworkResult;
 import dev.hangar.driver.HangarException;
@@ -134,6 +135,17 @@ final class AwsReaper implements Reaper {
     s.call("find the sandbox's VPCs", () -> s.ec2().describeVpcs(q -> q.filters(tag)).vpcs())
         .forEach(v -> add.accept("vpc", v.vpcId()));
     return out;
+  }
+
+  /**
+   * What CleanupSandboxInfra of {@code sandbox} would delete, listed as the reaper lists it (the
+   * same describes, the same order); an instance takes its volumes and attached interfaces.
+   */
+  List<PlannedOperation> cleanupPlan(String sandbox) {
+    String region = s.settings().region();
+    return live(sandbox, "").stream().map(o -> new PlannedOperation(PlannedOperation.Op.DELETE,
+        o.type(), "", o.id(), region, o.type().equals("instance")
+        ? Map.of("with", "its volumes and attached network interfaces") : Map.of())).toList();
   }
 
   private static Line line(Outcome outcome, Tagged o, String region, String why,

@@ -1,5 +1,6 @@
 package dev.hangar.driver.kvm;
 
+import dev.hangar.driver.spi.PlannedOperation;
 import dev.hangar.datamodel.result.ResultTypes;
 import dev.hangar.datamodel.result.VlanResult;
 import dev.hangar.driver.ClientException;
@@ -42,7 +43,7 @@ final class HostVlanBatch {
       List<DomainSpec.OvsNic> added) {}
 
   /** The port change one action needs; {@code before} is null for a row that is not there. */
-  private record PortPlan(VlanIntent intent, Vm vm, int index, String device, String mac,
+  record PortPlan(VlanIntent intent, Vm vm, int index, String device, String mac,
       PortVlan before) {}
 
   HostVlanBatch(Hypervisor host, OvsPorts ports, CommandScope scope) {
@@ -102,6 +103,48 @@ final class HostVlanBatch {
       succeed(p);
     }
     return intents.stream().map(i -> results.get(i.action().actionId())).toList();
+  }
+
+  /** What {@link #apply} would do: per action, its operations, or the error it would get. */
+  record Preview(Map<String, List<PlannedOperation>> operations, Map<String, String> errors) {}
+
+  /**
+   * Plans as {@link #apply} does and stops there: the rows are read, nothing is hot-plugged or
+   * written. A vNIC the batch would hot-plug (with a MAC chosen then) and each row it would
+   * insert or update are the action's operations; a row already as wanted is {@code exists}.
+   */
+  Preview preview(List<VlanIntent> intents, Map<UUID, Vm> vms) {
+    Map<String, List<PlannedOperation>> ops = new LinkedHashMap<>();
+    Map<String, String> errors = new LinkedHashMap<>();
+    Map<String, OvsPort> read;
+    try {
+      read = ports.read(host.target(), candidates(intents, vms));
+    } catch (HangarException e) {
+      intents.forEach(i -> errors.put(i.action().actionId(), e.getMessage()));
+      return new Preview(ops, errors);
+    }
+    for (VlanIntent i : intents) {
+      try {
+        plan(i, vms.get(i.vm()), read);
+      } catch (HangarException e) {
+        fail(i, e.getMessage());
+      }
+    }
+    results.forEach((id, r) -> {
+      if (!r.success()) {
+        errors.put(id, r.errorMessage());
+      }
+    });
+    for (VlanIntent i : intents) {
+      if (!errors.containsKey(i.action().actionId())) {
+        ops.put(i.action().actionId(), new ArrayList<>());
+      }
+    }
+    VlanPreview render = new VlanPreview(host.uri(), ports.bridge());
+    for (PortPlan p : plans) {
+      ops.get(p.intent().action().actionId()).addAll(render.operations(p));
+    }
+    return new Preview(ops, errors);
   }
 
   /**

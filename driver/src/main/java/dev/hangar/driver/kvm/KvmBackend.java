@@ -6,6 +6,7 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L2Fabric;
 import dev.hangar.driver.spi.DeployPolicy;
+import dev.hangar.driver.spi.Planner;
 import dev.hangar.driver.spi.Reaper;
 import dev.hangar.driver.spi.SavedAppService;
 import dev.hangar.driver.spi.SnapshotService;
@@ -21,6 +22,7 @@ final class KvmBackend implements Backend {
   private final KvmSnapshots snapshots;
   private final KvmSavedApps savedApps;
   private final KvmAttributeAdvisor advisor;
+  private final KvmPlanner planner;
 
   /** {@code policy}: the marks and quotas of what Deploy makes, read when a Deploy needs them. */
   KvmBackend(KvmSettings settings, KvmRuntime runtime, Supplier<DeployPolicy> policy) {
@@ -33,6 +35,7 @@ final class KvmBackend implements Backend {
     this.snapshots = new KvmSnapshots(new VmAccess(runtime, locator));
     this.savedApps = new KvmSavedApps(settings, runtime, locator);
     this.advisor = new KvmAttributeAdvisor(settings, locator);
+    this.planner = new KvmPlanner(settings, runtime, locator, policy, l2);
   }
 
   @Override
@@ -63,6 +66,11 @@ final class KvmBackend implements Backend {
   @Override
   public Optional<L2Fabric> l2Fabric() {
     return Optional.of(l2);
+  }
+
+  @Override
+  public Optional<Planner> planner() {
+    return Optional.of(planner);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.hangar.driver.kvm;
 
+import dev.hangar.driver.spi.ActionPlan;
 import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.datamodel.request.VlanAction;
 import dev.hangar.datamodel.result.ResultTypes;
@@ -72,6 +73,66 @@ final class KvmL2Fabric implements L2Fabric {
       });
     }
     return actions.stream().map(a -> results.get(a.actionId())).toList();
+  }
+
+  /**
+   * What {@link #apply} would write, writing nothing: the VMs are found and read (no lock: a
+   * plan holds nothing), then each host's batch previews its changes. VLAN only.
+   */
+  List<ActionPlan> plan(List<VlanAction> actions, CommandScope scope) {
+    if (settings.segments() == SegmentKind.VXLAN) {
+      throw new ClientException("plans of ApplyConnectivityChanges with VLAN Type VXLAN are not"
+          + " made yet");
+    }
+    Map<String, ActionPlan> out = new HashMap<>();
+    Map<UUID, Lookup> lookups = new HashMap<>();
+    Map<String, List<VlanIntent>> byHost = new LinkedHashMap<>();
+    Map<String, Hypervisor> hosts = new HashMap<>();
+    for (VlanAction a : actions) {
+      try {
+        VlanIntent i = VlanIntent.of(a, settings.segments());
+        Lookup l = lookups.computeIfAbsent(i.vm(), vm -> lookup(vm, i.hostHint()));
+        if (l.error() != null) {
+          out.put(a.actionId(), ActionPlan.failed(a.actionId(), l.error()));
+        } else if (l.at() == null) {
+          VlanResult r = gone(i);
+          out.put(a.actionId(), new ActionPlan(a.actionId(), List.of(), r.errorMessage()));
+        } else {
+          hosts.putIfAbsent(l.at().host().uri(), l.at().host());
+          byHost.computeIfAbsent(l.at().host().uri(), h -> new ArrayList<>()).add(i);
+        }
+      } catch (HangarException e) {
+        out.put(a.actionId(), ActionPlan.failed(a.actionId(), e.getMessage()));
+      }
+    }
+    byHost.forEach((uri, intents) -> {
+      Hypervisor host = hosts.get(uri);
+      Map<UUID, HostVlanBatch.Vm> vms = new HashMap<>();
+      Map<String, List<VlanIntent>> byBridge = new LinkedHashMap<>();
+      for (VlanIntent i : intents) {
+        try {
+          HostVlanBatch.Vm vm = vms.computeIfAbsent(i.vm(), u -> read(host, lookups.get(u)));
+          if (vm == null) {
+            VlanResult r = gone(i);
+            out.put(i.action().actionId(), new ActionPlan(i.action().actionId(), List.of(),
+                r.errorMessage()));
+            continue;
+          }
+          byBridge.computeIfAbsent(vm.view().metadata().ovsBridge(), b -> new ArrayList<>())
+              .add(i);
+        } catch (HangarException e) {
+          out.put(i.action().actionId(), ActionPlan.failed(i.action().actionId(),
+              e.getMessage()));
+        }
+      }
+      byBridge.forEach((bridge, group) -> {
+        HostVlanBatch.Preview p = new HostVlanBatch(host, ports.on(bridge), scope)
+            .preview(group, vms);
+        p.errors().forEach((id, why) -> out.put(id, ActionPlan.failed(id, why)));
+        p.operations().forEach((id, ops) -> out.put(id, new ActionPlan(id, ops, "")));
+      });
+    });
+    return actions.stream().map(a -> out.get(a.actionId())).toList();
   }
 
   /** A VXLAN request spans hosts (peers get tunnels): all its VMs are locked at once. */

@@ -28,6 +28,15 @@ final class Placement {
     }
   }
 
+  /**
+   * The host {@link #choose} would pick now, without counting the VM's memory as taken: for a
+   * plan, which must leave the ledger as it found it.
+   */
+  static Hypervisor preview(VmLocator.Reach reach, long memoryMiB, Virtualization virtualization,
+      MemoryLedger ledger) {
+    return choose(reach, memoryMiB, virtualization, ledger::free);
+  }
+
   /** Free bytes of a host. */
   interface FreeMemory {
     long of(Hypervisor h) throws LibvirtException;

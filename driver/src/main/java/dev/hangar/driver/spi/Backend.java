@@ -40,6 +40,11 @@ public interface Backend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** Predicts what a command would do, changing nothing ({@link Planner}); empty: no plans. */
+  default Optional<Planner> planner() {
+    return Optional.empty();
+  }
+
   @Override
   default void close() {}
 }

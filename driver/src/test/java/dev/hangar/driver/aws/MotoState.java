@@ -59,6 +59,11 @@ record MotoState(Map<String, Set<String>> ids) {
     return new MotoState(m);
   }
 
+  /** What {@code before} had that this state has not, by kind (kinds with none gone left out). */
+  Map<String, Set<String>> goneSince(MotoState before) {
+    return before.addedSince(this);
+  }
+
   /** What this state has that {@code before} had not, by kind (kinds with nothing new left out). */
   Map<String, Set<String>> addedSince(MotoState before) {
     Map<String, Set<String>> out = new LinkedHashMap<>();
