@@ -39,28 +39,42 @@ final class KvmL2Fabric implements L2Fabric {
   /** Where one VM was looked for: found, gone, or an error saying why it could not be told. */
   private record Lookup(VmLocator.Located at, String error) {}
 
-  @Override
-  public List<VlanResult> apply(List<VlanAction> actions, CommandScope scope) {
-    Map<String, VlanResult> results = new HashMap<>();
-    Map<UUID, Lookup> lookups = new HashMap<>();
-    Map<String, List<VlanIntent>> byHost = new LinkedHashMap<>();
-    Map<String, Hypervisor> hosts = new HashMap<>();
+  /**
+   * Actions grouped by the host of their VM, once the VMs are found; an action that cannot go on
+   * (a bad request, a VM gone or not found) already has its result in {@code early}.
+   */
+  private record Grouped(Map<UUID, Lookup> lookups, Map<String, List<VlanIntent>> byHost,
+      Map<String, Hypervisor> hosts, Map<String, VlanResult> early) {}
+
+  private Grouped group(List<VlanAction> actions) {
+    Grouped g = new Grouped(new HashMap<>(), new LinkedHashMap<>(), new HashMap<>(),
+        new HashMap<>());
     for (VlanAction a : actions) {
       try {
         VlanIntent i = VlanIntent.of(a, settings.segments());
-        Lookup l = lookups.computeIfAbsent(i.vm(), vm -> lookup(vm, i.hostHint()));
+        Lookup l = g.lookups().computeIfAbsent(i.vm(), vm -> lookup(vm, i.hostHint()));
         if (l.error() != null) {
-          results.put(a.actionId(), failed(a, l.error()));
+          g.early().put(a.actionId(), failed(a, l.error()));
         } else if (l.at() == null) {
-          results.put(a.actionId(), gone(i));
+          g.early().put(a.actionId(), gone(i));
         } else {
-          hosts.putIfAbsent(l.at().host().uri(), l.at().host());
-          byHost.computeIfAbsent(l.at().host().uri(), h -> new ArrayList<>()).add(i);
+          g.hosts().putIfAbsent(l.at().host().uri(), l.at().host());
+          g.byHost().computeIfAbsent(l.at().host().uri(), h -> new ArrayList<>()).add(i);
         }
       } catch (HangarException e) {
-        results.put(a.actionId(), failed(a, e.getMessage()));
+        g.early().put(a.actionId(), failed(a, e.getMessage()));
       }
     }
+    return g;
+  }
+
+  @Override
+  public List<VlanResult> apply(List<VlanAction> actions, CommandScope scope) {
+    Grouped g = group(actions);
+    Map<String, VlanResult> results = new HashMap<>(g.early());
+    Map<UUID, Lookup> lookups = g.lookups();
+    Map<String, List<VlanIntent>> byHost = g.byHost();
+    Map<String, Hypervisor> hosts = g.hosts();
     if (settings.segments() == SegmentKind.VXLAN) {
       if (!byHost.isEmpty()) {
         vxlan(byHost, hosts, lookups, scope).forEach(r -> results.put(r.actionId(), r));
@@ -84,27 +98,13 @@ final class KvmL2Fabric implements L2Fabric {
       throw new ClientException("plans of ApplyConnectivityChanges with VLAN Type VXLAN are not"
           + " made yet");
     }
+    Grouped g = group(actions);
     Map<String, ActionPlan> out = new HashMap<>();
-    Map<UUID, Lookup> lookups = new HashMap<>();
-    Map<String, List<VlanIntent>> byHost = new LinkedHashMap<>();
-    Map<String, Hypervisor> hosts = new HashMap<>();
-    for (VlanAction a : actions) {
-      try {
-        VlanIntent i = VlanIntent.of(a, settings.segments());
-        Lookup l = lookups.computeIfAbsent(i.vm(), vm -> lookup(vm, i.hostHint()));
-        if (l.error() != null) {
-          out.put(a.actionId(), ActionPlan.failed(a.actionId(), l.error()));
-        } else if (l.at() == null) {
-          VlanResult r = gone(i);
-          out.put(a.actionId(), new ActionPlan(a.actionId(), List.of(), r.errorMessage()));
-        } else {
-          hosts.putIfAbsent(l.at().host().uri(), l.at().host());
-          byHost.computeIfAbsent(l.at().host().uri(), h -> new ArrayList<>()).add(i);
-        }
-      } catch (HangarException e) {
-        out.put(a.actionId(), ActionPlan.failed(a.actionId(), e.getMessage()));
-      }
-    }
+    // A gone VM's removeVlan succeeds with nothing to do; every other early result is its error.
+    g.early().forEach((id, r) -> out.put(id, new ActionPlan(id, List.of(), r.errorMessage())));
+    Map<UUID, Lookup> lookups = g.lookups();
+    Map<String, List<VlanIntent>> byHost = g.byHost();
+    Map<String, Hypervisor> hosts = g.hosts();
     byHost.forEach((uri, intents) -> {
       Hypervisor host = hosts.get(uri);
       Map<UUID, HostVlanBatch.Vm> vms = new HashMap<>();
