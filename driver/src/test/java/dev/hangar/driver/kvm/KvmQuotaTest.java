@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hangar.datamodel.WireCodec;
-import dev.hangar.datamodel.context.CancellationContext;
-import dev.hangar.datamodel.context.ResourceCommandContext;
 import dev.hangar.datamodel.context.ResourceRemoteCommandContext;
 import dev.hangar.driver.ClientException;
-import dev.hangar.testing.Contexts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 /** Quotas at Deploy on the libvirt test driver, counted from the host by Hangar's marks. */
 class KvmQuotaTest {
-  private static final WireCodec CODEC = WireCodec.standard();
   private KvmTestbed bed;
 
   @BeforeEach
@@ -142,17 +137,7 @@ class KvmQuotaTest {
     attrs.put("NIC Count", "1");
     attrs.put("RAM", "256"); // 20 of them fit the test host's 8 GiB
     attrs.put("Wait for IP", "False");
-    String request = Contexts.request(KvmTestbed.deployApp(actionId, app,
-        KvmTestbed.PATH_TEMPLATE, attrs));
-    Map<String, String> provider = new LinkedHashMap<>(bed.attributes);
-    provider.put("Hangar Cloud Provider.Quotas", quotas);
-    ResourceCommandContext ctx = CODEC.read("{\"connectivity\":{\"server_address\":"
-        + "\"127.0.0.1\",\"admin_auth_token\":\"t\"},\"resource\":{\"name\":\"prov\","
-        + "\"fullname\":\"prov\",\"model\":\"Hangar Cloud Provider\",\"attributes\":"
-        + CODEC.write(provider) + "},\"reservation\":{\"reservation_id\":" + CODEC.write(
-            reservation) + ",\"domain\":" + CODEC.write(domain) + "}}",
-        ResourceCommandContext.class);
-    String out = bed.driver.deploy(ctx, request, CancellationContext.NONE);
-    return CODEC.readTree(out, "response").path("driverResponse").path("actionResults").get(0);
+    return bed.deployFor(reservation, domain, Map.of("Quotas", quotas), actionId, app,
+        attrs);
   }
 }

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
 import dev.hangar.datamodel.context.CancellationContext;
-import dev.hangar.datamodel.context.ResourceCommandContext;
 import dev.hangar.driver.SandboxReaping;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.driver.spi.ReapReport;
 import dev.hangar.driver.spi.ReapReport.Line;
 import dev.hangar.driver.spi.ReapReport.Outcome;
-import dev.hangar.testing.Contexts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -165,18 +163,8 @@ class KvmReaperTest {
     attrs.put("Template", "tmpl.qcow2");
     attrs.put("NIC Count", "1");
     attrs.put("Wait for IP", "False");
-    String request = Contexts.request(KvmTestbed.deployApp(actionId, app,
-        KvmTestbed.PATH_TEMPLATE, attrs));
-    Map<String, String> provider = new LinkedHashMap<>(bed.attributes);
-    provider.put("Hangar Cloud Provider.Sandbox Lifetime", lifetimeHours);
-    ResourceCommandContext ctx = CODEC.read("{\"connectivity\":{\"server_address\":"
-        + "\"127.0.0.1\",\"admin_auth_token\":\"t\"},\"resource\":{\"name\":\"prov\","
-        + "\"fullname\":\"prov\",\"model\":\"Hangar Cloud Provider\",\"attributes\":"
-        + CODEC.write(provider) + "},\"reservation\":{\"reservation_id\":" + CODEC.write(
-            reservation) + ",\"domain\":" + CODEC.write(domain) + "}}",
-        ResourceCommandContext.class);
-    String out = bed.driver.deploy(ctx, request, CancellationContext.NONE);
-    return CODEC.readTree(out, "response").path("driverResponse").path("actionResults").get(0);
+    return bed.deployFor(reservation, domain, Map.of("Sandbox Lifetime", lifetimeHours),
+        actionId, app, attrs);
   }
 
   /** The reaper's context: the provider resource, no reservation. */

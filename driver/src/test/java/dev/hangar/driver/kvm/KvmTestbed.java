@@ -3,6 +3,7 @@ package dev.hangar.driver.kvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
 import dev.hangar.datamodel.context.CancellationContext;
+import dev.hangar.datamodel.context.ResourceCommandContext;
 import dev.hangar.datamodel.context.ResourceRemoteCommandContext;
 import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.embedded.LocalProcesses;
@@ -132,6 +133,25 @@ final class KvmTestbed implements AutoCloseable {
   JsonNode deploy(String actionId, String app, String path, Map<String, String> attrs) {
     return deploy(Contexts.request(deployApp(actionId, app, path, attrs)),
         CancellationContext.NONE).get(0);
+  }
+
+  /**
+   * Runs Deploy of one app for {@code reservation} of owner domain {@code domain}, with
+   * {@code providerAttrs} (plain names) set on the provider; returns its result.
+   */
+  JsonNode deployFor(String reservation, String domain, Map<String, String> providerAttrs,
+      String actionId, String app, Map<String, String> attrs) {
+    Map<String, String> provider = new LinkedHashMap<>(attributes);
+    providerAttrs.forEach((k, v) -> provider.put("Hangar Cloud Provider." + k, v));
+    ResourceCommandContext ctx = CODEC.read("{\"connectivity\":{\"server_address\":"
+        + "\"127.0.0.1\",\"admin_auth_token\":\"t\"},\"resource\":{\"name\":\"prov\","
+        + "\"fullname\":\"prov\",\"model\":\"Hangar Cloud Provider\",\"attributes\":"
+        + CODEC.write(provider) + "},\"reservation\":{\"reservation_id\":" + CODEC.write(
+            reservation) + ",\"domain\":" + CODEC.write(domain) + "}}",
+        ResourceCommandContext.class);
+    String out = driver.deploy(ctx, Contexts.request(deployApp(actionId, app, PATH_TEMPLATE,
+        attrs)), CancellationContext.NONE);
+    return CODEC.readTree(out, "response").path("driverResponse").path("actionResults").get(0);
   }
 
   JsonNode deploy(String request, CancellationContext cancel) {
