@@ -161,6 +161,19 @@ final class KvmDeployer {
     return out;
   }
 
+  private StorageVol makeVolume(Hypervisor host, StoragePool pool, VmPlan plan, VolumeSpec v,
+      CommandScope scope) throws LibvirtException {
+    if (v.seed()) {
+      scope.checkCancelled("writing the cloud-init seed of " + plan.name());
+      scope.progress("Writing the cloud-init seed of " + plan.name());
+      byte[] image = CloudInitSeed.image(plan);
+      return host.change(() -> Volumes.upload(host, pool, v.name(), image));
+    }
+    scope.checkCancelled("cloning template " + plan.template());
+    return host.change(() -> Volumes.linkedClone(host, pool, plan.template(), v.name(),
+        plan.diskGiB()));
+  }
+
   /**
    * Makes the plan's volumes; with a rollback, each one (undone on failure); without one (a
    * resumed Deploy), only those an earlier attempt did not make before it was cut off.
@@ -177,15 +190,13 @@ final class KvmDeployer {
         continue;
       }
       StorageVol vol;
-      if (v.seed()) {
-        scope.checkCancelled("writing the cloud-init seed of " + plan.name());
-        scope.progress("Writing the cloud-init seed of " + plan.name());
-        byte[] image = CloudInitSeed.image(plan);
-        vol = host.change(() -> Volumes.upload(host, pool, v.name(), image));
-      } else {
-        scope.checkCancelled("cloning template " + plan.template());
-        vol = host.change(() -> Volumes.linkedClone(host, pool, plan.template(), v.name(),
-            plan.diskGiB()));
+      try {
+        vol = makeVolume(host, pool, plan, v, scope);
+      } catch (LibvirtException e) {
+        if (rollback == null && Volumes.exists(pool, v.name())) {
+          continue; // another attempt, still running elsewhere, made it meanwhile
+        }
+        throw e;
       }
       if (rollback != null) {
         rollback.push("volume " + v.name(), () -> Volumes.delete(vol));
