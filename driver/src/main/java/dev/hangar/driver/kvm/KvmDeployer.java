@@ -92,6 +92,7 @@ final class KvmDeployer {
       }
       scope.progress("Found " + view.name() + " from an earlier attempt of this Deploy on "
           + host.uri());
+      makeVolumes(host, plan, scope, null);
       String ip = starter.ensureStarted(host, found.domain(), plan, view, scope);
       return outcome(plan, host, found.domain(), ip, "found the VM an earlier attempt made on "
           + host.uri(), subnets, null);
@@ -100,28 +101,23 @@ final class KvmDeployer {
     }
   }
 
+  /**
+   * Defines the domain first and makes its volumes after, so that no volume exists without a
+   * domain whose metadata names it (and carries the sandbox's marks): a host killed at any step
+   * leaves only what the reaper and a retry can find.
+   */
   private Made create(Hypervisor host, VmPlan plan, DeployPolicy policy, CommandScope scope,
       Rollback rollback)
       throws LibvirtException {
+    if (plan.fromTemplate()) {
+      // Refused before anything is made: a missing pool or template is the user's to fix.
+      Volumes.template(host, Volumes.pool(host, settings.storagePool()), plan.template()).free();
+    }
     List<DomainSpec.Disk> disks = new ArrayList<>();
     List<String> volumes = new ArrayList<>();
-    if (plan.fromTemplate()) {
-      StoragePool pool = Volumes.pool(host, settings.storagePool());
-      scope.checkCancelled("cloning template " + plan.template());
-      String diskName = plan.name() + "-disk0.qcow2";
-      StorageVol disk = host.change(() -> Volumes.linkedClone(host, pool, plan.template(),
-          diskName, plan.diskGiB()));
-      rollback.push("volume " + diskName, () -> Volumes.delete(disk));
-      disks.add(new DomainSpec.Disk(settings.storagePool(), diskName, "qcow2", false));
-      volumes.add(settings.storagePool() + "/" + diskName);
-      if (!plan.userData().isEmpty()) {
-        String seedName = plan.name() + "-seed.iso";
-        byte[] image = CloudInitSeed.image(plan);
-        StorageVol seed = host.change(() -> Volumes.upload(host, pool, seedName, image));
-        rollback.push("volume " + seedName, () -> Volumes.delete(seed));
-        disks.add(new DomainSpec.Disk(settings.storagePool(), seedName, "raw", true));
-        volumes.add(settings.storagePool() + "/" + seedName);
-      }
+    for (VolumeSpec v : volumeSpecs(plan)) {
+      disks.add(new DomainSpec.Disk(settings.storagePool(), v.name(), v.format(), v.readonly()));
+      volumes.add(settings.storagePool() + "/" + v.name());
     }
     List<DomainSpec.Nic> nics = nics(host, plan);
     VmMetadata meta = new VmMetadata(scope.reservationId(), plan.appName(),
@@ -138,6 +134,7 @@ final class KvmDeployer {
     // Counted after the define, this VM included: of Deploys racing past a limit, the last to
     // define sees all the others and rolls back, so none overshoots (KvmQuota).
     new KvmQuota(settings, runtime).check(policy, scope);
+    makeVolumes(host, plan, scope, rollback);
     List<DomainSpec.OvsNic> ovs = nics.stream().filter(DomainSpec.OvsNic.class::isInstance)
         .map(DomainSpec.OvsNic.class::cast).toList();
     if (!ovs.isEmpty()) {
@@ -147,6 +144,66 @@ final class KvmDeployer {
       rollback.push("OVS ports " + made, () -> ports.delete(host.target(), made));
     }
     return new Made(domain, DomainXml.view(spec));
+  }
+
+  /** A volume a Deploy makes: the linked clone of the template, then the cloud-init seed. */
+  private record VolumeSpec(String name, String format, boolean readonly, boolean seed) {}
+
+  private static List<VolumeSpec> volumeSpecs(VmPlan plan) {
+    if (!plan.fromTemplate()) {
+      return List.of();
+    }
+    List<VolumeSpec> out = new ArrayList<>();
+    out.add(new VolumeSpec(plan.name() + "-disk0.qcow2", "qcow2", false, false));
+    if (!plan.userData().isEmpty()) {
+      out.add(new VolumeSpec(plan.name() + "-seed.iso", "raw", true, true));
+    }
+    return out;
+  }
+
+  private StorageVol makeVolume(Hypervisor host, StoragePool pool, VmPlan plan, VolumeSpec v,
+      CommandScope scope) throws LibvirtException {
+    if (v.seed()) {
+      scope.checkCancelled("writing the cloud-init seed of " + plan.name());
+      scope.progress("Writing the cloud-init seed of " + plan.name());
+      byte[] image = CloudInitSeed.image(plan);
+      return host.change(() -> Volumes.upload(host, pool, v.name(), image));
+    }
+    scope.checkCancelled("cloning template " + plan.template());
+    return host.change(() -> Volumes.linkedClone(host, pool, plan.template(), v.name(),
+        plan.diskGiB()));
+  }
+
+  /**
+   * Makes the plan's volumes; with a rollback, each one (undone on failure); without one (a
+   * resumed Deploy), only those an earlier attempt did not make before it was cut off.
+   */
+  private void makeVolumes(Hypervisor host, VmPlan plan, CommandScope scope, Rollback rollback)
+      throws LibvirtException {
+    List<VolumeSpec> specs = volumeSpecs(plan);
+    if (specs.isEmpty()) {
+      return;
+    }
+    StoragePool pool = Volumes.pool(host, settings.storagePool());
+    for (VolumeSpec v : specs) {
+      if (rollback == null && Volumes.exists(pool, v.name())) {
+        continue;
+      }
+      StorageVol vol;
+      try {
+        vol = makeVolume(host, pool, plan, v, scope);
+      } catch (LibvirtException e) {
+        if (rollback == null && Volumes.exists(pool, v.name())) {
+          continue; // another attempt, still running elsewhere, made it meanwhile
+        }
+        throw e;
+      }
+      if (rollback != null) {
+        rollback.push("volume " + v.name(), () -> Volumes.delete(vol));
+      } else {
+        vol.free();
+      }
+    }
   }
 
   /** A domain this attempt defined, and how it looks (as the spec it was defined from says). */

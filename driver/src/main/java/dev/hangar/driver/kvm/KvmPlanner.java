@@ -93,22 +93,6 @@ final class KvmPlanner implements Planner {
     String where = host.uri();
     String pool = settings.storagePool();
     List<PlannedOperation> ops = new ArrayList<>();
-    if (plan.fromTemplate()) {
-      Volumes.pool(host, pool); // the Deploy fails here when the pool is missing
-      Map<String, Object> disk = new LinkedHashMap<>();
-      disk.put("pool", pool);
-      disk.put("format", "qcow2");
-      disk.put("backingVolume", plan.template());
-      disk.put("linkedClone", true);
-      disk.put("capacityGiB", plan.diskGiB() == 0 ? "the template's" : plan.diskGiB());
-      ops.add(new PlannedOperation(Op.CREATE, VOLUME, pool + "/" + plan.name() + "-disk0.qcow2",
-          "", where, disk));
-      if (!plan.userData().isEmpty()) {
-        ops.add(new PlannedOperation(Op.CREATE, VOLUME, pool + "/" + plan.name() + "-seed.iso",
-            "", where, Map.of("pool", pool, "format", "raw", "readonly", true,
-            "content", "cloud-init NoCloud seed (user-data, meta-data)")));
-      }
-    }
     if (!settings.managementNetwork().isEmpty()) {
       ManagementNetwork.check(host, settings.managementNetwork());
     }
@@ -126,6 +110,23 @@ final class KvmPlanner implements Planner {
     }
     ops.add(new PlannedOperation(Op.CREATE, DOMAIN, plan.name(), plan.uuid().toString(), where,
         dom));
+    // Deploy defines the domain before it makes the volumes its metadata names.
+    if (plan.fromTemplate()) {
+      Volumes.pool(host, pool); // the Deploy fails here when the pool is missing
+      Map<String, Object> disk = new LinkedHashMap<>();
+      disk.put("pool", pool);
+      disk.put("format", "qcow2");
+      disk.put("backingVolume", plan.template());
+      disk.put("linkedClone", true);
+      disk.put("capacityGiB", plan.diskGiB() == 0 ? "the template's" : plan.diskGiB());
+      ops.add(new PlannedOperation(Op.CREATE, VOLUME, pool + "/" + plan.name() + "-disk0.qcow2",
+          "", where, disk));
+      if (!plan.userData().isEmpty()) {
+        ops.add(new PlannedOperation(Op.CREATE, VOLUME, pool + "/" + plan.name() + "-seed.iso",
+            "", where, Map.of("pool", pool, "format", "raw", "readonly", true,
+            "content", "cloud-init NoCloud seed (user-data, meta-data)")));
+      }
+    }
     int first = settings.managementNetwork().isEmpty() ? 0 : 1;
     for (int i = 0; i < plan.extraNics(); i++) {
       int index = first + i;

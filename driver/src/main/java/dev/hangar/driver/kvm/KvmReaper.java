@@ -1,6 +1,8 @@
 package dev.hangar.driver.kvm;
 
+import dev.hangar.datamodel.SegmentKind;
 import dev.hangar.driver.HangarException;
+import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ReapReport;
 import dev.hangar.driver.spi.ReapReport.Line;
@@ -69,6 +71,7 @@ final class KvmReaper implements Reaper {
     down.forEach((uri, why) -> lines.add(new Line(Outcome.FAILED, "hypervisor", uri, uri, "",
         "could not be searched", why)));
     String blind = down.isEmpty() ? "" : "left: not every hypervisor could be searched";
+    boolean removedPorts = false;
     for (Map.Entry<String, List<Found>> e : bySandbox.entrySet()) {
       Optional<Instant> expiry = SandboxLease.sandboxExpiry(e.getValue().stream()
           .map(Found::expires).toList());
@@ -83,9 +86,12 @@ final class KvmReaper implements Reaper {
         } else if (dryRun) {
           objects(f, lines, Outcome.WOULD_REMOVE, why, "");
         } else {
-          remove(f, lines, why, scope);
+          removedPorts |= remove(f, lines, why, scope) && !f.view().ovsNics().isEmpty();
         }
       }
+    }
+    if (removedPorts && settings.segments() == SegmentKind.VXLAN) {
+      retireTunnels(lines, scope);
     }
     return new ReapReport(lines);
   }
@@ -114,7 +120,49 @@ final class KvmReaper implements Reaper {
     return out;
   }
 
-  private void remove(Found f, List<Line> lines, String why, CommandScope scope) {
+  /**
+   * With VLAN Type VXLAN, the vNIC ports just removed may have been the last of their VNIs on a
+   * host: the mesh is reconciled as DeleteInstance does, and each tunnel port that went is a
+   * line. Tunnels are shared by every sandbox on a VNI, so they carry no sandbox of their own.
+   */
+  private void retireTunnels(List<Line> lines, CommandScope scope) {
+    OvsPorts ports = new OvsPorts(runtime, settings.ovsBridge());
+    Map<String, List<String>> before = tunnels(ports);
+    try (VmLocks.Held mesh = runtime.locks().lockMesh(scope)) {
+      new VxlanRequest(settings, ports, scope).apply(Map.of(), Map.of(), i -> null, i -> null);
+    } catch (HangarException e) {
+      lines.add(new Line(Outcome.FAILED, "VXLAN tunnels", "the mesh", "", "",
+          "reconciling after the expired VMs' ports went", e.getMessage()));
+      return;
+    }
+    Map<String, List<String>> after = tunnels(ports);
+    before.forEach((uri, names) -> {
+      List<String> left = after.get(uri);
+      for (String name : names) {
+        if (left != null && !left.contains(name)) {
+          lines.add(new Line(Outcome.REMOVED, "VXLAN tunnel", settings.ovsBridge() + "/" + name,
+              uri, "", "its VNI has no vNIC left at one of its ends", ""));
+        }
+      }
+    });
+  }
+
+  /** The tunnel ports of each hypervisor whose bridge could be read (none for the others). */
+  private Map<String, List<String>> tunnels(OvsPorts ports) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (HypervisorTarget t : settings.hypervisors()) {
+      try {
+        out.put(t.uri(), ports.state(t).ports().values().stream().filter(VxlanMesh::isTunnel)
+            .map(OvsPort::name).sorted().toList());
+      } catch (HangarException e) {
+        // Unread before: nothing to compare; unread after: nothing known to have gone.
+      }
+    }
+    return out;
+  }
+
+  /** Removes one domain with what it owns; true when this run removed it. */
+  private boolean remove(Found f, List<Line> lines, String why, CommandScope scope) {
     Hypervisor h = f.host();
     try (VmLocks.Held held = runtime.locks().lock(UUID.fromString(f.view().uuid()), scope)) {
       Domain d;
@@ -123,19 +171,21 @@ final class KvmReaper implements Reaper {
       } catch (LibvirtException e) {
         if (LibvirtErrors.isGone(e)) {
           objects(f, lines, Outcome.ALREADY_GONE, why, "");
-          return;
+          return false;
         }
         throw LibvirtErrors.wrap("look up VM " + f.view().uuid(), h.uri(), e);
       }
       try {
         new VmDeleter(new OvsPorts(runtime, settings.ovsBridge())).delete(h, d, scope);
         objects(f, lines, Outcome.REMOVED, why, "");
+        return true;
       } finally {
         d.free();
       }
     } catch (HangarException | LibvirtException e) {
       objects(f, lines, gone(h, f) ? Outcome.ALREADY_GONE : Outcome.FAILED, why,
           e.getMessage());
+      return false;
     }
   }
 

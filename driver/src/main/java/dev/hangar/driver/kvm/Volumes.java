@@ -37,9 +37,19 @@ final class Volumes {
    */
   static StorageVol linkedClone(Hypervisor host, StoragePool pool, String template, String name,
       long diskGiB) throws LibvirtException {
-    StorageVol base;
+    StorageVol base = template(host, pool, template);
+    Element baseXml = Xml.parse(base.getXMLDesc(0));
+    String format = Xml.attr(Xml.path(baseXml, "target", "format"), "type");
+    long capacity = Math.max(base.getInfo().capacity, diskGiB * 1024L * 1024 * 1024);
+    return pool.storageVolCreateXML(volumeXml(name, capacity, "qcow2", base.getPath(),
+        format.isEmpty() ? "raw" : format), 0);
+  }
+
+  /** The template volume; a client error naming the attribute when the pool lacks it. */
+  static StorageVol template(Hypervisor host, StoragePool pool, String template)
+      throws LibvirtException {
     try {
-      base = pool.storageVolLookupByName(template);
+      return pool.storageVolLookupByName(template);
     } catch (LibvirtException e) {
       if (LibvirtErrors.isGone(e)) {
         throw new ClientException("attribute 'Template': volume '" + template + "' does not"
@@ -47,11 +57,6 @@ final class Volumes {
       }
       throw e;
     }
-    Element baseXml = Xml.parse(base.getXMLDesc(0));
-    String format = Xml.attr(Xml.path(baseXml, "target", "format"), "type");
-    long capacity = Math.max(base.getInfo().capacity, diskGiB * 1024L * 1024 * 1024);
-    return pool.storageVolCreateXML(volumeXml(name, capacity, "qcow2", base.getPath(),
-        format.isEmpty() ? "raw" : format), 0);
   }
 
   /** A raw volume holding {@code bytes} (the cloud-init seed), uploaded through libvirt. */
@@ -75,6 +80,19 @@ final class Volumes {
       if (LibvirtErrors.isUnsupported(e)) {
         throw new ClientException("attribute 'Cloud-Init User Data' needs a hypervisor that can"
             + " upload volumes; " + host.uri() + " cannot (" + LibvirtErrors.text(e) + ")");
+      }
+      throw e;
+    }
+  }
+
+  /** True when {@code pool} holds a volume named {@code name}. */
+  static boolean exists(StoragePool pool, String name) throws LibvirtException {
+    try {
+      pool.storageVolLookupByName(name).free();
+      return true;
+    } catch (LibvirtException e) {
+      if (LibvirtErrors.isGone(e)) {
+        return false;
       }
       throw e;
     }

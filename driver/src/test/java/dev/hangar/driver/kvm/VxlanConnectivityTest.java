@@ -6,15 +6,21 @@ import static dev.hangar.driver.kvm.VlanRequests.setVlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.datamodel.WireCodec;
+import dev.hangar.datamodel.context.CancellationContext;
+import dev.hangar.driver.SandboxReaping;
 import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.ovsdb.BridgeState;
 import dev.hangar.driver.ovsdb.OvsdbConnector;
 import dev.hangar.driver.ovsdb.OvsdbEndpoint;
 import dev.hangar.driver.ovsdb.OvsdbSession;
+import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.driver.spi.ReapReport;
 import dev.hangar.testing.ApplyHookConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -321,5 +327,38 @@ class VxlanConnectivityTest {
     bed.attributes.put(P + "VLAN Type", "GRE");
     assertThat(apply(bed, setVlan("s1", a1, "5000", "Access")).get(0).path("errorMessage")
         .asText()).isEqualTo("attribute 'VLAN Type' is 'GRE'; use VLAN or VXLAN");
+  }
+
+  @Test
+  void theReaperRetiresTheTunnelsOfAnExpiredSandboxAndNoOthers() throws Exception {
+    bed.attributes.put(P + "Sandbox Lifetime", "1");
+    JsonNode a1 = deployOn(0, "a1");
+    JsonNode a2 = deployOn(1, "a2");
+    JsonNode a3 = deployOn(2, "a3");
+    assertOk(apply(bed, setVlan("s1", a1, "5000", "Access"), setVlan("s2", a2, "5000", "Access"),
+        setVlan("s3", a3, "5000", "Access")));
+    assertThat(tunnels(0)).hasSize(2);
+    SandboxReaping reaping = new SandboxReaping(BackendRegistry.empty().register(bed.provider),
+        c -> bed.api);
+    String context = "{\"connectivity\":{\"server_address\":\"127.0.0.1\",\"admin_auth_token\":"
+        + "\"t\"},\"resource\":{\"name\":\"prov\",\"fullname\":\"prov\",\"model\":\"Hangar Cloud"
+        + " Provider\",\"attributes\":" + WireCodec.standard().write(bed.attributes) + "}}";
+
+    ReapReport early = reaping.reap(context, false, Instant.now(), CancellationContext.NONE);
+    assertThat(early.lines()).isEmpty();
+    assertThat(tunnels(1)).hasSize(2);
+
+    ReapReport done = reaping.reap(context, false, Instant.now().plus(Duration.ofHours(2)),
+        CancellationContext.NONE);
+    assertThat(done.clean()).as(done.lines().toString()).isTrue();
+    List<ReapReport.Line> retired = done.lines().stream()
+        .filter(l -> l.kind().equals("VXLAN tunnel")).toList();
+    assertThat(retired).as(done.lines().toString()).hasSize(6)
+        .allMatch(l -> l.outcome() == ReapReport.Outcome.REMOVED);
+    for (int h = 0; h < 3; h++) {
+      assertThat(tunnels(h)).as("tunnels of host " + h).isEmpty();
+      assertThat(bridge(h).externalIds()).doesNotContainKey("hangar-vni-5000");
+      assertThat(bridge(h).ports()).as("ports of host " + h).isEmpty();
+    }
   }
 }
