@@ -137,6 +137,17 @@ class HangarCloudProviderDriver(ResourceDriverInterface):
         return self._remote(context, 'PowerCycle', 'power_cycle', ports,
                             parameters={'delay': delay})
 
+    # --- beyond the platform's commands: not in drivermetadata.xml, for scripts ---
+
+    def plan(self, context, command, request):
+        """What ``command`` (Deploy, ApplyConnectivityChanges, CleanupSandboxInfra) would do
+        with ``request`` on this provider, changing nothing: the plan JSON of ``hangar plan``
+        (the host's Plan, through RunCommand). A command that cannot be planned raises."""
+        reservation = getattr(context, 'reservation', None)
+        api = self._api(context, reservation)
+        return self._host(context, api).run(
+            'plan ' + str(command), 'plan', bridge.plan_command(context, command, request), api)
+
     # --- plumbing ---
 
     def _resource(self, context, command, field, request, cancellation_context=None):

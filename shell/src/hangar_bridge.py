@@ -111,6 +111,14 @@ def resource_command(context, request_json):
     return m
 
 
+def plan_command(context, command, request_json):
+    """A PlanRequest: the plan of ``command`` (its standard name) on a ResourceCommandContext
+    with the request JSON."""
+    r = resource_command(context, request_json)
+    return pb.PlanRequest(command=_s(command), context=r.context,
+                          request_json=r.request_json)
+
+
 def remote_command(context, ports, parameters=None):
     """A ResourceRemoteCommandRequest from a ResourceRemoteCommandContext, its ports and the
     command's named parameters (a parameter the platform passed as None is left out, so the

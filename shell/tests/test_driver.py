@@ -5,6 +5,7 @@ import inspect
 import json
 import os
 import re
+import secrets
 import subprocess
 import threading
 import time
@@ -463,3 +464,24 @@ def test_the_designers_checks_and_hints(host, driver, api_record):
     assert json.loads(driver.get_attribute_hints(provider, hints)) == [{
         'AttributeName': 'Hangar Cloud Provider.KVM VM From Template.Autoload',
         'Values': ['True', 'False']}]
+
+
+def test_plan_answers_what_a_command_would_do_without_doing_it(host, driver, api_record):
+    s = _scenarios()
+    api_record.passwords[s.HOST_TOKEN_ENCRYPTED] = host.token
+    provider = s.context(s.load(os.path.join(SAMPLES, 'contexts', 'kvm-provider.json'),
+                                host.values), host)
+    # A reservation of its own: no other test's VM can be "already there".
+    provider.reservation.reservation_id = 'plan-' + secrets.token_hex(4)
+    with open(os.path.join(SAMPLES, 'requests', 'deploy-kvm-template.json')) as f:
+        deploy = f.read()
+    plan = json.loads(driver.plan(provider, 'Deploy', deploy))
+    assert plan['command'] == 'Deploy'
+    [entry] = plan['plan']
+    assert entry['success'], entry
+    assert [(o['op'], o['kind'], o['where']) for o in entry['operations']] == [
+        ('create', 'volume', 'test:///default'), ('create', 'domain', 'test:///default'),
+        ('create', 'OVS port', 'test:///default')]
+    # Asked twice, the same: the first changed nothing.
+    assert json.loads(driver.plan(provider, 'Deploy', deploy)) == plan
+    assert 'cannot plan PowerOff' in _host_error(lambda: driver.plan(provider, 'PowerOff', deploy))

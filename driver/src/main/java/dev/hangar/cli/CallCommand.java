@@ -1,7 +1,5 @@
 package dev.hangar.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hangar.datamodel.WireCodec;
 import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.Command;
@@ -10,10 +8,6 @@ import dev.hangar.driver.HangarException;
 import dev.hangar.driver.embedded.EmbeddedDefault;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
-import dev.hangar.host.CallbackServer;
-import dev.hangar.host.HostClient;
-import dev.hangar.replay.HostTransport;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -53,27 +47,19 @@ final class CallCommand implements Callable<Integer> {
           + " ram (GB), hdd (1:100;2:200); PowerCycle delay (seconds).")
   java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
 
-  @CommandLine.Option(names = "--context", required = true, paramLabel = "CTX.json",
-      description = "The command context (CloudShell's driver context field names); - for stdin.")
-  String context;
+  @CommandLine.Mixin
+  InputOptions inputs = new InputOptions();
 
   @CommandLine.Option(names = "--request", paramLabel = "REQ.json",
       description = "The request JSON, for commands that take one; - for stdin.")
   String request;
 
-  @CommandLine.Option(names = "--set", paramLabel = "NAME=VALUE",
-      description = "Sets a variable: the inputs' $${NAME} and $${NAME:-default} placeholders"
-          + " take their values from these (the samples use them for ids of earlier steps).")
-  java.util.Map<String, String> variables = new java.util.LinkedHashMap<>();
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Command command = Command.byStandardName(commandName).orElse(null);
+    Command command = InputOptions.command(commandName, "call", err);
     if (command == null) {
-      err.println("hangar call: unknown command '" + commandName + "'; one of "
-          + Command.standardNames());
       return Main.USAGE;
     }
     if (command.takesRequest() && request == null) {
@@ -96,9 +82,8 @@ final class CallCommand implements Callable<Integer> {
     String contextJson;
     String requestJson;
     try {
-      contextJson = Inputs.substitute(Inputs.readJson(context, "context"), variables, "context");
-      requestJson = request == null ? null
-          : Inputs.substitute(Inputs.readJson(request, "request"), variables, "request");
+      contextJson = inputs.context();
+      requestJson = inputs.request(request);
     } catch (IOException e) {
       err.println("hangar call: " + e.getMessage());
       return Main.USAGE;
@@ -130,36 +115,14 @@ final class CallCommand implements Callable<Integer> {
   /** The same, through the sandbox host, which calls back this process's API. */
   private int onHost(Command command, String contextJson, String requestJson,
       RecordingOrchestratorApi api, PrintWriter out, PrintWriter err) {
-    if (!(WireCodec.standard().readTree(contextJson, "context") instanceof ObjectNode context)) {
-      err.println("hangar call: the context is not a JSON object");
-      return Main.USAGE;
-    }
-    HostClient client;
-    try {
-      client = host.connect(main.env());
-    } catch (IOException e) {
-      err.println("hangar call: " + e.getMessage());
-      return Main.USAGE;
-    }
-    try (client; CallbackServer callbacks = CallbackServer.start(host.callbackAddress(), api)) {
-      callbacks.expose(context);
-      String response = client.call(command, context, requestJson, parameters,
-          host.deadline());
-      if (!response.isEmpty()) {
-        out.println(response);
-      }
-      api.calls().forEach(c -> err.println("orchestrator: " + c.method() + " " + c.args()));
-      return Main.OK;
-    } catch (IOException e) {
-      err.println("hangar call: " + e.getMessage());
-      return Main.RAISED;
-    } catch (IllegalArgumentException e) {
-      err.println("hangar call: context file: " + e.getMessage());
-      return Main.USAGE;
-    } catch (StatusRuntimeException e) {
-      err.println("hangar call: " + command.standardName() + " failed: "
-          + HostTransport.describe(e.getStatus()));
-      return Main.RAISED;
-    }
+    return host.run("call", command.standardName() + " failed: ", contextJson, api, main.env(),
+        err, (client, context) -> client.call(command, context, requestJson, parameters,
+            host.deadline()), response -> {
+              if (!response.isEmpty()) {
+                out.println(response);
+              }
+              api.calls().forEach(c -> err.println("orchestrator: " + c.method() + " "
+                  + c.args()));
+            });
   }
 }

@@ -1,15 +1,23 @@
 package dev.hangar.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.datamodel.WireCodec;
+import dev.hangar.driver.OrchestratorApi;
+import dev.hangar.host.CallbackServer;
 import dev.hangar.host.ClientTls;
 import dev.hangar.host.HostClient;
 import dev.hangar.host.HostPort;
+import dev.hangar.replay.HostTransport;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 
-/** The options of {@code call} and {@code replay} that run them through a sandbox host. */
+/** The options of {@code call}, {@code plan} and {@code replay} that run through a sandbox host. */
 final class HostOptions {
   @CommandLine.Option(names = "--target", paramLabel = "HOST:PORT",
       description = "Run through the sandbox host at HOST:PORT (`hangar serve`) instead of"
@@ -78,6 +86,52 @@ final class HostOptions {
     boolean useTls = tls || tlsCa != null || tlsCert != null;
     return HostClient.connect(HostPort.parse(target), Tokens.read(tokenFile, env),
         new ClientTls(useTls, tlsCa, tlsCert, tlsKey));
+  }
+
+  /** One call to the host: what it sends, with the context as the host will dial it back. */
+  @FunctionalInterface
+  interface Exchange {
+    String run(HostClient client, ObjectNode context);
+  }
+
+  /**
+   * Runs one call on the target host while serving the orchestrator callbacks it makes from
+   * {@code api} (the context's connectivity is pointed there), and hands its answer to
+   * {@code answer}. Returns the exit code: OK, RAISED when the host answered an error (printed as
+   * {@code FAILED CODE: reason}) or could not be reached, USAGE for an unusable context or token.
+   *
+   * @param verb the CLI command, for messages ({@code call})
+   * @param failed how a failure from the host starts ({@code "Deploy failed: "})
+   */
+  int run(String verb, String failed, String contextJson, OrchestratorApi api,
+      Map<String, String> env, PrintWriter err, Exchange exchange, Consumer<String> answer) {
+    if (!(WireCodec.standard().readTree(contextJson, "context") instanceof ObjectNode context)) {
+      err.println("hangar " + verb + ": the context is not a JSON object");
+      return Main.USAGE;
+    }
+    HostClient client;
+    try {
+      client = connect(env);
+    } catch (IOException e) {
+      err.println("hangar " + verb + ": " + e.getMessage());
+      return Main.USAGE;
+    }
+    String response;
+    try (client; CallbackServer callbacks = CallbackServer.start(callbackAddress(), api)) {
+      callbacks.expose(context);
+      response = exchange.run(client, context);
+    } catch (IOException e) {
+      err.println("hangar " + verb + ": " + e.getMessage());
+      return Main.RAISED;
+    } catch (IllegalArgumentException e) {
+      err.println("hangar " + verb + ": context file: " + e.getMessage());
+      return Main.USAGE;
+    } catch (StatusRuntimeException e) {
+      err.println("hangar " + verb + ": " + failed + HostTransport.describe(e.getStatus()));
+      return Main.RAISED;
+    }
+    answer.accept(response);
+    return Main.OK;
   }
 
   HostPort callbackAddress() {

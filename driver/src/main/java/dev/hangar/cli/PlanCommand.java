@@ -15,25 +15,32 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
 /**
- * {@code hangar plan COMMAND --context CTX.json --request REQ.json [--text]}: what the command
- * would do, changing nothing, as JSON (or a table).
+ * {@code hangar plan COMMAND --context CTX.json --request REQ.json [--text] [--target HOST:PORT]}:
+ * what the command would do, changing nothing, as JSON (or a table); in-process, or through a
+ * sandbox host's Plan RPC with the same output and exit codes.
  */
 @CommandLine.Command(name = "plan", mixinStandardHelpOptions = true,
     description = "Prints what a command would do without changing anything: one entry per"
         + " action, each a list of operations (create, update, delete, exists; kind, name, id,"
-        + " where, details) or the action's error. Exit 0 when the plan was made (per-action"
-        + " errors are in it), 1 when it could not be, 2 for bad usage.")
+        + " where, details) or the action's error. In-process, or on a sandbox host with"
+        + " --target. Exit 0 when the plan was made (per-action errors are in it), 1 when it"
+        + " could not be, 2 for bad usage.")
 final class PlanCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.ParentCommand
+  Main main;
+
+  @CommandLine.Mixin
+  HostOptions host = new HostOptions();
+
+  @CommandLine.Mixin
+  InputOptions inputs = new InputOptions();
+
   @CommandLine.Parameters(index = "0", paramLabel = "COMMAND",
       description = "The command to plan: Deploy, ApplyConnectivityChanges, CleanupSandboxInfra.")
   String commandName;
-
-  @CommandLine.Option(names = "--context", required = true, paramLabel = "CTX.json",
-      description = "The command's context (as for hangar call); - for stdin.")
-  String context;
 
   @CommandLine.Option(names = "--request", required = true, paramLabel = "REQ.json",
       description = "The command's request JSON; - for stdin.")
@@ -43,31 +50,34 @@ final class PlanCommand implements Callable<Integer> {
       description = "A table (action, op, kind, name, where) instead of JSON.")
   boolean text;
 
-  @CommandLine.Option(names = "--set", paramLabel = "NAME=VALUE",
-      description = "Sets a variable of the inputs' $${NAME} placeholders.")
-  Map<String, String> variables = new java.util.LinkedHashMap<>();
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Command command = Command.byStandardName(commandName).orElse(null);
+    Command command = InputOptions.command(commandName, "plan", err);
     if (command == null) {
-      err.println("hangar plan: unknown command '" + commandName + "'; one of "
-          + Command.standardNames());
+      return Main.USAGE;
+    }
+    if (host.problem() != null) {
+      err.println("hangar plan: " + host.problem());
       return Main.USAGE;
     }
     String contextJson;
     String requestJson;
     try {
-      contextJson = Inputs.substitute(Inputs.readJson(context, "context"), variables, "context");
-      requestJson = Inputs.substitute(Inputs.readJson(request, "request"), variables, "request");
+      contextJson = inputs.context();
+      requestJson = inputs.request(request);
     } catch (IOException e) {
       err.println("hangar plan: " + e.getMessage());
       return Main.USAGE;
     }
     RecordingOrchestratorApi api = new RecordingOrchestratorApi(Map.of(), new PrintWriterStream(
         err).stream());
+    if (host.remote()) {
+      return host.run("plan", command.standardName() + ": ", contextJson, api, main.env(), err,
+          (client, context) -> client.plan(command.standardName(), context, requestJson,
+              host.deadline()), plan -> out.println(text ? table(plan) : plan));
+    }
     try (EmbeddedDefault embedded = EmbeddedDefault.onFirstUse(err::println);
         BackendRegistry backends = embedded.registry()) {
       String plan = new CommandPlanning(backends, c -> api).plan(command, contextJson,

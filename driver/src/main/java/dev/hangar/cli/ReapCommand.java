@@ -29,10 +29,9 @@ final class ReapCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Option(names = "--context", required = true, paramLabel = "CTX.json",
-      description = "A context naming the cloud provider resource (as for hangar call);"
-          + " - for stdin.")
-  String context;
+  /** The context names the cloud provider resource (a reservation in it is ignored). */
+  @CommandLine.Mixin
+  InputOptions inputs = new InputOptions();
 
   @CommandLine.Option(names = "--dry-run",
       description = "Report what would be removed; change nothing.")
@@ -42,10 +41,6 @@ final class ReapCommand implements Callable<Integer> {
       description = "Reap what has expired by this time (ISO-8601, e.g. 2026-12-08T00:00:00Z)"
           + " instead of now; with --dry-run, what will have expired by then.")
   String asOf;
-
-  @CommandLine.Option(names = "--set", paramLabel = "NAME=VALUE",
-      description = "Sets a variable of the context's $${NAME} placeholders.")
-  Map<String, String> variables = new java.util.LinkedHashMap<>();
 
   @Override
   public Integer call() {
@@ -60,7 +55,7 @@ final class ReapCommand implements Callable<Integer> {
     }
     String contextJson;
     try {
-      contextJson = Inputs.substitute(Inputs.readJson(context, "context"), variables, "context");
+      contextJson = inputs.context();
     } catch (IOException e) {
       err.println("hangar reap: " + e.getMessage());
       return Main.USAGE;

@@ -55,15 +55,54 @@ public final class CommandPlanning {
    *     request, or a cloud without a planner
    */
   public String plan(Command command, String contextJson, String requestJson) {
-    if (!PLANNABLE.contains(command)) {
-      throw new ClientException("hangar plan cannot plan " + command.standardName() + " yet;"
-          + " it plans " + PLANNABLE.stream().map(Command::standardName).sorted().toList());
-    }
+    plannable(command);
     CommandContext context;
     try {
       context = codec.read(contextJson, command.contextType());
     } catch (MalformedRequestException e) {
       throw new ClientException("context of " + command.standardName() + ": " + e.getMessage());
+    }
+    return plan(command, context, requestJson);
+  }
+
+  /**
+   * The command a plan is asked for by name: its standard name ({@code Deploy},
+   * {@code ApplyConnectivityChanges}) or its RPC name, as the sandbox host's Plan RPC takes it.
+   *
+   * @throws ClientException for an unknown command or one that cannot be planned
+   */
+  public static Command command(String name) {
+    String n = name == null ? "" : name.strip();
+    Command c = java.util.Arrays.stream(Command.values())
+        .filter(x -> x.standardName().equals(n) || x.rpcName().equals(n)).findFirst()
+        .orElseThrow(() -> new ClientException(n.isEmpty() ? "a plan needs the command to plan;"
+            + " one of " + plannableNames() : "unknown command '" + n + "'; plans are made for "
+            + plannableNames()));
+    plannable(c);
+    return c;
+  }
+
+  private static void plannable(Command command) {
+    if (!PLANNABLE.contains(command)) {
+      throw new ClientException("hangar plan cannot plan " + command.standardName() + " yet;"
+          + " it plans " + plannableNames());
+    }
+  }
+
+  private static List<String> plannableNames() {
+    return PLANNABLE.stream().map(Command::standardName).sorted().toList();
+  }
+
+  /**
+   * {@link #plan(Command, String, String)} with the context already read (the sandbox host reads
+   * it from its typed message).
+   *
+   * @throws ClientException as that method
+   */
+  public String plan(Command command, CommandContext context, String requestJson) {
+    plannable(command);
+    if (requestJson == null || requestJson.isBlank()) {
+      throw new ClientException("a plan of " + command.standardName() + " needs its request");
     }
     try (CommandRun run = new CommandRun(command, context, apis, resolver,
         CancellationContext.NONE)) {

@@ -8,12 +8,14 @@ import dev.hangar.proto.v1.ResourceCommandRequest;
 import dev.hangar.proto.v1.ResourceRemoteCommandRequest;
 import dev.hangar.proto.v1.DriverMessage;
 import dev.hangar.proto.v1.HostMessage;
+import dev.hangar.proto.v1.PlanRequest;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 
 /**
  * The CloudProvider service: each unary RPC is its command of the standard, run by CommandCalls;
- * RunCommand runs any of them with its callbacks on the caller's stream ({@link CommandStream}).
+ * RunCommand runs any of them with its callbacks on the caller's stream ({@link CommandStream});
+ * Plan answers what one of them would do.
  */
 final class CloudProviderService extends CloudProviderGrpc.CloudProviderImplBase {
   private final CommandCalls calls;
@@ -147,6 +149,12 @@ final class CloudProviderService extends CloudProviderGrpc.CloudProviderImplBase
   @Override
   public void powerCycle(ResourceRemoteCommandRequest r, StreamObserver<CommandResponse> out) {
     remote(Command.POWER_CYCLE, r, out);
+  }
+
+  @Override
+  public void plan(PlanRequest r, StreamObserver<CommandResponse> out) {
+    calls.plan(r.getCommand(), r.getContext(), r.getContext().getReservation().getReservationId(),
+        r.getRequestJson(), out);
   }
 
   private void resource(Command c, ResourceCommandRequest r, StreamObserver<CommandResponse> out) {

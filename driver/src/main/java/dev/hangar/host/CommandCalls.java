@@ -7,6 +7,7 @@ import dev.hangar.datamodel.context.CommandContext;
 import dev.hangar.driver.ClientException;
 import dev.hangar.driver.Command;
 import dev.hangar.driver.CommandDispatcher;
+import dev.hangar.driver.CommandPlanning;
 import dev.hangar.driver.HangarException;
 import dev.hangar.driver.OrchestratorApi;
 import dev.hangar.proto.v1.CommandResponse;
@@ -40,13 +41,16 @@ final class CommandCalls {
   private static final int MAX_LOGGED_REASON = 300;
 
   private final CommandDispatcher dispatcher;
+  private final CommandPlanning planning;
   private final WireCodec codec = WireCodec.standard();
   private final ThreadPoolExecutor pool;
   private final int maxCommands;
   private final int maxQueued;
 
-  CommandCalls(CommandDispatcher dispatcher, int maxCommands, int maxQueued) {
+  CommandCalls(CommandDispatcher dispatcher, CommandPlanning planning, int maxCommands,
+      int maxQueued) {
     this.dispatcher = dispatcher;
+    this.planning = planning;
     this.maxCommands = maxCommands;
     this.maxQueued = maxQueued;
     BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>()
@@ -100,12 +104,50 @@ final class CommandCalls {
    */
   void run(Command command, MessageOrBuilder context, String reservationId, String request,
       Map<String, String> parameters, Context call, Answer answer, OrchestratorApi api) {
+    submit(command.standardName(), reservationId, request, call, answer, api,
+        scoped -> dispatcher.dispatch(command, read(command, context), request, parameters,
+            scoped::isCancelled));
+  }
+
+  /**
+   * Plans a command (the Plan RPC, or RunCommand's plan) on the same pool, bounds and status
+   * mapping as the commands: {@code commandName} is the command's standard or RPC name.
+   */
+  void plan(String commandName, MessageOrBuilder context, String reservationId, String request,
+      Context call, Answer answer, OrchestratorApi api) {
+    // An unknown or unplannable command is answered when the plan runs, as INVALID_ARGUMENT.
+    String label = java.util.Arrays.stream(Command.values())
+        .filter(c -> c.standardName().equals(commandName) || c.rpcName().equals(commandName))
+        .findFirst().map(c -> "Plan " + c.standardName()).orElse("Plan");
+    submit(label, reservationId, request, call, answer, api, scoped -> {
+      Command command = CommandPlanning.command(commandName);
+      return planning.plan(command, read(command, context), request);
+    });
+  }
+
+  /** {@link #plan} for a unary call. */
+  void plan(String commandName, MessageOrBuilder context, String reservationId, String request,
+      StreamObserver<CommandResponse> observer) {
+    ServerCallStreamObserver<CommandResponse> out =
+        (ServerCallStreamObserver<CommandResponse>) observer;
+    out.setOnCancelHandler(() -> { });
+    plan(commandName, context, reservationId, request, Context.current(),
+        (response, status) -> answer(out, response, status), null);
+  }
+
+  /** What a call runs on the pool, under its Context; returns the response JSON. */
+  @FunctionalInterface
+  private interface Work {
+    String run(Context scoped);
+  }
+
+  private void submit(String label, String reservationId, String request, Context call,
+      Answer answer, OrchestratorApi api, Work work) {
     long start = System.nanoTime();
     Context scoped = api == null ? call : call.withValue(CALLER_API, api);
     try {
       pool.execute(() -> scoped.run(
-          () -> execute(command, context, reservationId, request, parameters, scoped, answer,
-              start)));
+          () -> execute(label, reservationId, request, scoped, answer, start, work)));
     } catch (RejectedExecutionException e) {
       Status s = pool.isShutdown()
           ? Status.UNAVAILABLE.withDescription("the host is shutting down; call another host")
@@ -113,30 +155,29 @@ final class CommandCalls {
               + " commands and has " + maxQueued + " waiting (its --max-commands and"
               + " --max-queued); retry later");
       answer.answer(null, s);
-      logLine(command, reservationId, request, start, s);
+      logLine(label, reservationId, request, start, s);
     }
   }
 
-  private void execute(Command command, MessageOrBuilder context, String reservationId,
-      String request, Map<String, String> parameters, Context call, Answer out, long start) {
+  private void execute(String label, String reservationId, String request, Context call,
+      Answer out, long start, Work work) {
     String response = null;
     Status status;
     if (call.isCancelled()) {
       status = gone(call, "before it started");
     } else {
       try {
-        response = dispatcher.dispatch(command, read(command, context), request, parameters,
-            call::isCancelled);
+        response = work.run(call);
         status = call.isCancelled() ? gone(call, "while it ran") : Status.OK;
       } catch (HangarException e) {
         status = call.isCancelled() ? gone(call, "while it ran") : StatusCodes.of(e);
       } catch (RuntimeException e) {
-        log.error("{} failed with an internal error", command.standardName(), new Trace(e));
+        log.error("{} failed with an internal error", label, new Trace(e));
         status = StatusCodes.of(e);
       }
     }
     out.answer(response, status);
-    logLine(command, reservationId, request, start, status);
+    logLine(label, reservationId, request, start, status);
   }
 
   private CommandContext read(Command command, MessageOrBuilder context) {
@@ -169,7 +210,7 @@ final class CommandCalls {
     }
   }
 
-  private static void logLine(Command command, String reservationId, String request, long start,
+  private static void logLine(String command, String reservationId, String request, long start,
       Status status) {
     if (!log.isInfoEnabled()) {
       return;
@@ -182,10 +223,10 @@ final class CommandCalls {
           + "..." : d);
     }
     MDC.put("reservationId", reservation);
-    MDC.put("command", command.standardName());
+    MDC.put("command", command);
     try {
       log.info("reservation={} command={} actions={} duration_ms={} outcome={}", reservation,
-          command.standardName(), ActionCount.of(request),
+          command, ActionCount.of(request),
           (System.nanoTime() - start) / 1_000_000, outcome);
     } finally {
       MDC.remove("reservationId");

@@ -7,6 +7,7 @@ import dev.hangar.proto.v1.CommandCall;
 import dev.hangar.proto.v1.CommandResponse;
 import dev.hangar.proto.v1.DriverMessage;
 import dev.hangar.proto.v1.HostMessage;
+import dev.hangar.proto.v1.PlanRequest;
 import dev.hangar.proto.v1.ResourceCommandRequest;
 import dev.hangar.proto.v1.ResourceRemoteCommandRequest;
 import io.grpc.Context;
@@ -73,6 +74,12 @@ final class CommandStream implements StreamObserver<DriverMessage> {
   }
 
   private void start(CommandCall c) {
+    if (c.hasPlan()) {
+      PlanRequest p = c.getPlan();
+      calls.plan(p.getCommand(), p.getContext(), p.getContext().getReservation()
+          .getReservationId(), p.getRequestJson(), Context.current(), this::answer, api);
+      return;
+    }
     Call call = switch (c.getCommandCase()) {
       case GET_INVENTORY -> new Call(Command.GET_INVENTORY, c.getGetInventory().getContext(), "",
           null, Map.of());
@@ -107,7 +114,7 @@ final class CommandStream implements StreamObserver<DriverMessage> {
       case GET_ATTRIBUTE_HINTS -> resource(Command.GET_ATTRIBUTE_HINTS,
           c.getGetAttributeHints());
       case POWER_CYCLE -> remote(Command.POWER_CYCLE, c.getPowerCycle());
-      case COMMAND_NOT_SET -> null;
+      case PLAN, COMMAND_NOT_SET -> null;
     };
     if (call == null) {
       fail("the CommandCall names no command");

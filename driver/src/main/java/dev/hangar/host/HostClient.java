@@ -5,6 +5,7 @@ import dev.hangar.driver.Command;
 import dev.hangar.proto.v1.AutoLoadCommandContext;
 import dev.hangar.proto.v1.AutoLoadCommandRequest;
 import dev.hangar.proto.v1.CloudProviderGrpc;
+import dev.hangar.proto.v1.PlanRequest;
 import dev.hangar.proto.v1.ResourceCommandContext;
 import dev.hangar.proto.v1.ResourceCommandRequest;
 import dev.hangar.proto.v1.ResourceRemoteCommandContext;
@@ -117,6 +118,25 @@ public final class HostClient implements AutoCloseable {
       default:
         throw new IllegalArgumentException("no RPC for " + command);
     }
+  }
+
+  /**
+   * Asks the host what {@code command} would do with this context and request (the Plan RPC);
+   * returns the plan JSON, as {@code hangar plan} prints it.
+   *
+   * @param command the command's standard or RPC name
+   * @param deadline the call's deadline, or null for none
+   * @throws StatusRuntimeException when the plan could not be made (INVALID_ARGUMENT for a
+   *     command that cannot be planned) or the host could not be called
+   * @throws IllegalArgumentException when the context JSON does not have the context's shape
+   */
+  public String plan(String command, JsonNode context, String request, Duration deadline) {
+    CloudProviderGrpc.CloudProviderBlockingStub s = deadline == null ? stub
+        : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return s.plan(PlanRequest.newBuilder().setCommand(command)
+        .setContext(ContextMessages.fromJson(context, ResourceCommandContext.newBuilder(),
+            "context")).setRequestJson(request == null ? "" : request).build())
+        .getResponseJson();
   }
 
   private static ResourceCommandRequest resource(JsonNode context, String request) {

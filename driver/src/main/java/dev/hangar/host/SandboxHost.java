@@ -2,6 +2,8 @@ package dev.hangar.host;
 
 import dev.hangar.driver.CloudProviderDriver;
 import dev.hangar.driver.CommandDispatcher;
+import dev.hangar.driver.CommandPlanning;
+import dev.hangar.driver.OrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.proto.v1.CloudProviderGrpc;
 import io.grpc.InsecureServerCredentials;
@@ -88,9 +90,10 @@ public final class SandboxHost implements AutoCloseable {
   public static SandboxHost start(ServerBuilder<?> builder, HostConfig config,
       BackendRegistry backends) throws IOException {
     CallbackChannels callbacks = new CallbackChannels(config.callbackTimeout());
+    OrchestratorApi.Factory apis = CommandCalls.apis(callbacks);
     CommandCalls calls = new CommandCalls(
-        new CommandDispatcher(new CloudProviderDriver(backends, CommandCalls.apis(callbacks))),
-        config.maxCommands(), config.maxQueued());
+        new CommandDispatcher(new CloudProviderDriver(backends, apis)),
+        new CommandPlanning(backends, apis), config.maxCommands(), config.maxQueued());
     HealthStatusManager health = new HealthStatusManager();
     BearerTokenInterceptor auth = new BearerTokenInterceptor(config::token);
     Server server = builder

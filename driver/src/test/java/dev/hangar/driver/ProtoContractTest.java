@@ -16,16 +16,22 @@ class ProtoContractTest {
   void theServiceHasOneRpcPerCommandOfTheStandard() {
     Descriptors.ServiceDescriptor service =
         CloudProviderProto.getDescriptor().findServiceByName("CloudProvider");
-    assertThat(service.getMethods().stream().filter(m -> !m.isClientStreaming()))
+    // Plan is not a command: it answers what one would do.
+    assertThat(service.getMethods().stream().filter(m -> !m.isClientStreaming())
+        .filter(m -> !m.getName().equals("Plan")))
         .extracting(Descriptors.MethodDescriptor::getName)
         .containsExactlyInAnyOrderElementsOf(
             Arrays.stream(Command.values()).map(Command::rpcName).toList());
-    // And RunCommand, any of them with its callbacks on the caller's stream.
+    // And RunCommand, any of them (or a plan) with its callbacks on the caller's stream.
     Descriptors.MethodDescriptor run = service.findMethodByName("RunCommand");
     assertThat(run.isClientStreaming() && run.isServerStreaming()).isTrue();
-    assertThat(service.getMethods()).hasSize(Command.values().length + 1);
+    assertThat(service.getMethods()).hasSize(Command.values().length + 2);
     assertThat(dev.hangar.proto.v1.CommandCall.getDescriptor().getOneofs().get(0).getFields())
-        .hasSize(Command.values().length);
+        .hasSize(Command.values().length + 1);
+    assertThat(dev.hangar.proto.v1.CommandCall.getDescriptor().findFieldByName("plan")
+        .getNumber()).isEqualTo(23);
+    assertThat(service.findMethodByName("Plan").getOutputType().getName())
+        .isEqualTo("CommandResponse");
     assertThat(CloudProviderProto.getDescriptor().getPackage()).isEqualTo("hangar.v1");
   }
 

@@ -33,11 +33,26 @@ public final class ServeChild {
 
   /** Starts {@code hangar serve --listen 127.0.0.1:0} with the host token, warnings only. */
   public static Process start(Path dir) throws IOException {
+    return start(dir, List.of());
+  }
+
+  /**
+   * {@link #start(Path)} with more options of {@code serve} ({@code --embedded}: stop such a
+   * child with SIGTERM, {@link Process#destroy()}, so that it stops its ovsdb-server).
+   */
+  public static Process start(Path dir, List<String> options) throws IOException {
+    List<String> args = new java.util.ArrayList<>(List.of("serve", "--listen", "127.0.0.1:0"));
+    args.addAll(options);
     ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of(
-        "-Dhangar.home=" + Samples.home(), "-DHANGAR_LOG_LEVEL=WARN"), Main.class, "serve",
-        "--listen", "127.0.0.1:0")).redirectError(dir.resolve("serve.err").toFile());
+        "-Dhangar.home=" + Samples.home(), "-DHANGAR_LOG_LEVEL=WARN"), Main.class,
+        args.toArray(String[]::new))).redirectError(dir.resolve("serve.err").toFile());
     pb.environment().put("HANGAR_TOKEN", HostTesting.HOST_TOKEN);
     return pb.start();
+  }
+
+  /** The token the child host takes, as $HANGAR_TOKEN holds it (for CLI clients). */
+  public static String tokenText() {
+    return HostTesting.HOST_TOKEN;
   }
 
   /** The token the child host takes. */

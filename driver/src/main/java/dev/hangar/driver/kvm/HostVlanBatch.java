@@ -105,8 +105,12 @@ final class HostVlanBatch {
     return intents.stream().map(i -> results.get(i.action().actionId())).toList();
   }
 
-  /** What {@link #apply} would do: per action, its operations, or the error it would get. */
-  record Preview(Map<String, List<PlannedOperation>> operations, Map<String, String> errors) {}
+  /**
+   * What {@link #apply} would do: per action, its operations, or the error it would get; and
+   * the VLAN each planned port would end with, by port name (as {@link #prepare} returns it).
+   */
+  record Preview(Map<String, List<PlannedOperation>> operations, Map<String, String> errors,
+      Map<String, PortVlan> planned) {}
 
   /**
    * Plans as {@link #apply} does and stops there: the rows are read, nothing is hot-plugged or
@@ -114,15 +118,21 @@ final class HostVlanBatch {
    * insert or update are the action's operations; a row already as wanted is {@code exists}.
    */
   Preview preview(List<VlanIntent> intents, Map<UUID, Vm> vms) {
-    Map<String, List<PlannedOperation>> ops = new LinkedHashMap<>();
-    Map<String, String> errors = new LinkedHashMap<>();
     Map<String, OvsPort> read;
     try {
       read = ports.read(host.target(), candidates(intents, vms));
     } catch (HangarException e) {
+      Map<String, String> errors = new LinkedHashMap<>();
       intents.forEach(i -> errors.put(i.action().actionId(), e.getMessage()));
-      return new Preview(ops, errors);
+      return new Preview(Map.of(), errors, Map.of());
     }
+    return preview(intents, vms, read);
+  }
+
+  /** {@link #preview} on port rows the caller read (as {@link #prepare} takes them). */
+  Preview preview(List<VlanIntent> intents, Map<UUID, Vm> vms, Map<String, OvsPort> read) {
+    Map<String, List<PlannedOperation>> ops = new LinkedHashMap<>();
+    Map<String, String> errors = new LinkedHashMap<>();
     for (VlanIntent i : intents) {
       try {
         plan(i, vms.get(i.vm()), read);
@@ -141,10 +151,12 @@ final class HostVlanBatch {
       }
     }
     VlanPreview render = new VlanPreview(host.uri(), ports.bridge());
+    Map<String, PortVlan> planned = new LinkedHashMap<>();
     for (PortPlan p : plans) {
       ops.get(p.intent().action().actionId()).addAll(render.operations(p));
+      planned.put(p.device(), p.intent().vlan());
     }
-    return new Preview(ops, errors);
+    return new Preview(ops, errors, planned);
   }
 
   /**

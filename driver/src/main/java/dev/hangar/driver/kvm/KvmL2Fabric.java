@@ -91,17 +91,24 @@ final class KvmL2Fabric implements L2Fabric {
 
   /**
    * What {@link #apply} would write, writing nothing: the VMs are found and read (no lock: a
-   * plan holds nothing), then each host's batch previews its changes. VLAN only.
+   * plan holds nothing), then each host's batch previews its changes; with VXLAN, the mesh's
+   * rows on every host too ({@link VxlanPlan}).
    */
   List<ActionPlan> plan(List<VlanAction> actions, CommandScope scope) {
-    if (settings.segments() == SegmentKind.VXLAN) {
-      throw new ClientException("plans of ApplyConnectivityChanges with VLAN Type VXLAN are not"
-          + " made yet");
-    }
     Grouped g = group(actions);
     Map<String, ActionPlan> out = new HashMap<>();
     // A gone VM's removeVlan succeeds with nothing to do; every other early result is its error.
     g.early().forEach((id, r) -> out.put(id, new ActionPlan(id, List.of(), r.errorMessage())));
+    if (settings.segments() == SegmentKind.VXLAN) {
+      if (!g.byHost().isEmpty()) {
+        Map<UUID, HostVlanBatch.Vm> vms = new HashMap<>();
+        out.putAll(new VxlanPlan(new VxlanRequest(settings, ports, scope), ports, scope).plan(
+            actions.stream().map(VlanAction::actionId).toList(), g.byHost(), g.hosts(),
+            i -> vms.computeIfAbsent(i.vm(), u -> read(g.lookups().get(u).at().host(),
+                g.lookups().get(u))), KvmL2Fabric::gone));
+      }
+      return actions.stream().map(a -> out.get(a.actionId())).toList();
+    }
     Map<UUID, Lookup> lookups = g.lookups();
     Map<String, List<VlanIntent>> byHost = g.byHost();
     Map<String, Hypervisor> hosts = g.hosts();

@@ -144,21 +144,11 @@ final class VxlanMesh {
     });
     recorded.keySet().stream().filter(v -> !mine.contains(v)).forEach(v -> unset.add(VNI_KEY + v));
 
-    Map<Tunnel, OvsPort> want = new LinkedHashMap<>();
+    Map<Tunnel, OvsPort> want = want(self, mapping, members, nodes);
     Set<String> unknownPeers = new HashSet<>();
     for (Node peer : nodes) {
-      if (peer.uri().equals(self.uri())) {
-        continue;
-      }
       if (peer.state() == null) {
         unknownPeers.add(peer.endpoint());
-        continue;
-      }
-      for (int vni : mine) {
-        if (members.get(peer.uri()).contains(vni)) {
-          want.put(new Tunnel(vni, peer.endpoint()),
-              tunnel(vni, mapping.get(vni), self.endpoint(), peer.endpoint()));
-        }
       }
     }
     Map<Tunnel, String> have = new HashMap<>();
@@ -186,6 +176,33 @@ final class VxlanMesh {
     });
     return new PortChanges(inserts, Map.of(), deletes, set, unset,
         self.state().externalIds());
+  }
+
+  /**
+   * The tunnel ports {@code self}'s bridge must have once the request is written (those
+   * {@link #changes} inserts, and those already there that it keeps).
+   */
+  static List<OvsPort> tunnels(Node self, Map<Integer, Integer> mapping,
+      Map<String, Set<Integer>> members, List<Node> nodes) {
+    return List.copyOf(want(self, mapping, members, nodes).values());
+  }
+
+  /** One tunnel per VNI self holds and reachable peer holding it too. */
+  private static Map<Tunnel, OvsPort> want(Node self, Map<Integer, Integer> mapping,
+      Map<String, Set<Integer>> members, List<Node> nodes) {
+    Map<Tunnel, OvsPort> want = new LinkedHashMap<>();
+    for (Node peer : nodes) {
+      if (peer.uri().equals(self.uri()) || peer.state() == null) {
+        continue;
+      }
+      for (int vni : members.get(self.uri())) {
+        if (members.get(peer.uri()).contains(vni)) {
+          want.put(new Tunnel(vni, peer.endpoint()),
+              tunnel(vni, mapping.get(vni), self.endpoint(), peer.endpoint()));
+        }
+      }
+    }
+    return want;
   }
 
   /** True for a tunnel port Hangar wrote. */

@@ -41,17 +41,8 @@ final class VxlanRequest {
   List<VlanResult> apply(Map<String, List<VlanIntent>> byHost, Map<String, Hypervisor> hosts,
       Function<VlanIntent, HostVlanBatch.Vm> read, Function<VlanIntent, VlanResult> gone) {
     List<VlanResult> out = new ArrayList<>();
-    List<VxlanMesh.Node> nodes = new ArrayList<>();
     Map<String, String> unreadable = new HashMap<>();
-    for (HypervisorTarget t : settings.hypervisors()) {
-      BridgeState state = null;
-      try {
-        state = ports.state(t);
-      } catch (HangarException e) {
-        unreadable.put(t.uri(), e.getMessage());
-      }
-      nodes.add(new VxlanMesh.Node(t.uri(), settings.tunnelEndpoint(t), state));
-    }
+    List<VxlanMesh.Node> nodes = nodes(unreadable);
     Map<String, HostVlanBatch> batches = new LinkedHashMap<>();
     Map<String, Map<Integer, Integer>> mappings = new HashMap<>();
     Map<String, Set<Integer>> members = new HashMap<>();
@@ -96,9 +87,41 @@ final class VxlanRequest {
     return withPeerFailures(out, byHost, peerFailures);
   }
 
+  /**
+   * Every hypervisor's bridge as it is now, read once; a bridge that cannot be read has a null
+   * state and the reason in {@code unreadable}, by uri.
+   */
+  List<VxlanMesh.Node> nodes(Map<String, String> unreadable) {
+    List<VxlanMesh.Node> nodes = new ArrayList<>();
+    for (HypervisorTarget t : settings.hypervisors()) {
+      BridgeState state = null;
+      try {
+        state = ports.state(t);
+      } catch (HangarException e) {
+        unreadable.put(t.uri(), e.getMessage());
+      }
+      nodes.add(new VxlanMesh.Node(t.uri(), settings.tunnelEndpoint(t), state));
+    }
+    return nodes;
+  }
+
   /** Maps the intents' VNIs to host VLANs (new ones into {@code mapping}) and plans them. */
   private Map<String, PortVlan> prepare(HostVlanBatch batch, VxlanMesh.Node n,
       List<VlanIntent> intents, Map<Integer, Integer> mapping,
+      Function<VlanIntent, HostVlanBatch.Vm> read, Function<VlanIntent, VlanResult> gone,
+      List<VlanResult> out) {
+    Resolved r = resolve(n, intents, mapping, read, gone, out);
+    return batch.prepare(r.intents(), r.vms(), n.state().ports());
+  }
+
+  /** The intents of one host that can go on, with host VLANs, and their VMs as read. */
+  record Resolved(List<VlanIntent> intents, Map<UUID, HostVlanBatch.Vm> vms) {}
+
+  /**
+   * Reads the VMs of one host's intents, checks their bridge, and maps their VNIs to host VLANs
+   * (new ones into {@code mapping}); the answers of those that cannot go on go to {@code out}.
+   */
+  Resolved resolve(VxlanMesh.Node n, List<VlanIntent> intents, Map<Integer, Integer> mapping,
       Function<VlanIntent, HostVlanBatch.Vm> read, Function<VlanIntent, VlanResult> gone,
       List<VlanResult> out) {
     Map<UUID, HostVlanBatch.Vm> vms = new HashMap<>();
@@ -134,7 +157,7 @@ final class VxlanRequest {
     }
     List<VlanIntent> resolved = ready.stream()
         .map(i -> i.vni() == null ? i : i.onHostVlan(mapping.get(i.vni()))).toList();
-    return batch.prepare(resolved, vms, n.state().ports());
+    return new Resolved(resolved, vms);
   }
 
   private HypervisorTarget target(String uri) {
