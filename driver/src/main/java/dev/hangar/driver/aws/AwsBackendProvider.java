@@ -5,6 +5,7 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ProviderResource;
+import dev.hangar.driver.spi.Quotas;
 import dev.hangar.driver.spi.SandboxLease;
 import dev.hangar.options.DeploymentOptions;
 import java.util.Set;
@@ -47,6 +48,7 @@ public final class AwsBackendProvider implements BackendProvider {
     }
     AwsSettings settings = AwsSettings.from(provider, scope);
     return new AwsBackend(new Ec2Session(Ec2Clients.create(settings, timeouts), settings,
-        timeouts, () -> SandboxLease.of(provider, scope, java.time.Clock.systemUTC())));
+        timeouts, () -> SandboxLease.of(provider, scope, java.time.Clock.systemUTC()),
+        () -> Quotas.of(provider)));
   }
 }
