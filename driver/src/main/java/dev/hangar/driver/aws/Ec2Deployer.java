@@ -60,9 +60,7 @@ final class Ec2Deployer {
       // and (on any app already deployed) the id of the sandbox group to launch into.
       List<Instance> sandboxInstances = instances.find("find the instances of sandbox "
           + sandbox, Tags.sandbox(sandbox));
-      Optional<Instance> earlier = sandboxInstances.stream()
-          .filter(i -> plan.actionId().equals(Tags.value(i.tags(), Tags.ACTION)))
-          .filter(i -> i.state().name() != InstanceStateName.SHUTTING_DOWN).findFirst();
+      Optional<Instance> earlier = earlier(sandboxInstances, plan);
       Instance launched = earlier.isPresent() ? earlier.get()
           : launch(plan, sandbox, sandboxInstances, scope);
       String id = launched.instanceId();
@@ -113,15 +111,11 @@ final class Ec2Deployer {
       }
       nics.add(b.build());
     }
-    Map<String, String> tags = new LinkedHashMap<>(plan.customTags());
-    tags.putAll(s.tagged(sandbox, Tags.ROLE_INSTANCE, plan.vmName(), Map.of(
-        Tags.APP, plan.appName(), Tags.ACTION, plan.actionId(),
-        Tags.OWNER, owner(scope), Tags.BLUEPRINT, blueprint(scope),
-        Tags.PUBLIC_IPS, plan.wantsPublicIp() ? "1" : "0")));
+    Map<String, String> tags = instanceTags(plan, sandbox, scope);
     RunInstancesRequest.Builder run = RunInstancesRequest.builder()
         .imageId(plan.ami()).instanceType(plan.instanceType()).minCount(1).maxCount(1)
         .networkInterfaces(nics)
-        .clientToken(DeployPlan.sha256(sandbox + "/" + plan.actionId()).substring(0, 64))
+        .clientToken(clientToken(sandbox, plan))
         .tagSpecifications(Tags.spec(ResourceType.INSTANCE, tags),
             Tags.spec(ResourceType.VOLUME, tags), Tags.spec(ResourceType.NETWORK_INTERFACE, tags));
     run.keyName(SandboxKeys.keyName(sandbox));
@@ -141,11 +135,33 @@ final class Ec2Deployer {
     return made;
   }
 
+  /** The tags RunInstances sets on the instance, its volumes and interfaces. */
+  Map<String, String> instanceTags(DeployPlan plan, String sandbox, CommandScope scope) {
+    Map<String, String> tags = new LinkedHashMap<>(plan.customTags());
+    tags.putAll(s.tagged(sandbox, Tags.ROLE_INSTANCE, plan.vmName(), Map.of(
+        Tags.APP, plan.appName(), Tags.ACTION, plan.actionId(),
+        Tags.OWNER, owner(scope), Tags.BLUEPRINT, blueprint(scope),
+        Tags.PUBLIC_IPS, plan.wantsPublicIp() ? "1" : "0")));
+    return tags;
+  }
+
+  /** The client token of the action's RunInstances. */
+  static String clientToken(String sandbox, DeployPlan plan) {
+    return DeployPlan.sha256(sandbox + "/" + plan.actionId()).substring(0, 64);
+  }
+
+  /** An earlier attempt's instance of this action among the sandbox's, if any. */
+  static Optional<Instance> earlier(List<Instance> sandboxInstances, DeployPlan plan) {
+    return sandboxInstances.stream()
+        .filter(i -> plan.actionId().equals(Tags.value(i.tags(), Tags.ACTION)))
+        .filter(i -> i.state().name() != InstanceStateName.SHUTTING_DOWN).findFirst();
+  }
+
   /**
    * The sandbox group's id: from the interfaces of the sandbox's instances (every one is
    * launched into it, and its name is unique in the VPC), else from a lookup by tag.
    */
-  private String sandboxGroup(String sandbox, List<Instance> sandboxInstances, DeployPlan plan) {
+  String sandboxGroup(String sandbox, List<Instance> sandboxInstances, DeployPlan plan) {
     String name = SandboxNetwork.groupName(sandbox);
     Optional<String> known = sandboxInstances.stream()
         .flatMap(i -> i.networkInterfaces().stream()).flatMap(n -> n.groups().stream())
