@@ -15,7 +15,8 @@ import java.util.Set;
  * path: {@code AWS EC2 Instance}. Each command gets its own EC2 client (the SDK's, over the JDK's
  * HTTP client) built from the provider's attributes: Region, AWS Access Key ID, AWS Secret Access
  * Key (decrypted through the orchestrator API), and Endpoint (an EC2-compatible endpoint, or a
- * test peer). Nothing is kept between commands: the sandbox's state is in EC2 tags.
+ * test peer). Nothing is kept between commands: the sandbox's state is in EC2 tags, and the
+ * provider's Quotas are counted from them at each Deploy ({@code Ec2Quota}).
  */
 public final class AwsBackendProvider implements BackendProvider {
   private final AwsTimeouts timeouts;

@@ -105,8 +105,9 @@ final class Ec2Quota {
   }
 
   /**
-   * What the scope would use with {@code extra} added to its live instances now: the plan's
-   * answer to "would this Deploy be refused" (Deploy itself counts in launch order).
+   * The exceeded quota's message if {@code extra} were added to the scope's {@code live}
+   * instances now, or null: the plan's answer to "would this Deploy be refused" (a Deploy
+   * launched now is last in the launch order, so it counts every live instance).
    */
   String exceededWith(String scopeName, String who, List<Instance> live,
       Map<String, Long> extra) {
