@@ -7,6 +7,7 @@ import dev.hangar.datamodel.WireCodec;
 import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.datamodel.context.CommandContext;
 import dev.hangar.datamodel.request.CheckedAction;
+import dev.hangar.datamodel.request.ConnectSubnet;
 import dev.hangar.datamodel.request.DeployApp;
 import dev.hangar.datamodel.request.DriverRequest;
 import dev.hangar.datamodel.request.RequestValidator;
@@ -130,7 +131,7 @@ public final class CommandPlanning {
         ObjectNode entry = entries.addObject().put("actionId", c.actionId()).put("type", c.type());
         try {
           ActionPlan p = planned.containsKey(c.actionId()) ? planned.get(c.actionId())
-              : new ActionPlan(c.actionId(), operations(run, planner, c), "");
+              : new ActionPlan(c.actionId(), operations(run, planner, c, checked), "");
           if (!p.error().isEmpty()) {
             throw new ClientException(p.error());
           }
@@ -172,12 +173,26 @@ public final class CommandPlanning {
     return out;
   }
 
-  private List<PlannedOperation> operations(CommandRun run, Planner planner, CheckedAction c) {
+  private List<PlannedOperation> operations(CommandRun run, Planner planner, CheckedAction c,
+      List<CheckedAction> all) {
     if (c instanceof CheckedAction.Rejected r) {
       throw new ClientException(r.reason());
     }
+    // As Deploy pairs them: the connectSubnet actions go with the request's one deployApp,
+    // whose plan lists their network interfaces.
+    List<DeployApp> apps = accepted(all, DeployApp.class);
     if (((CheckedAction.Accepted) c).action() instanceof DeployApp app) {
-      return deploy(run, planner, app);
+      return deploy(run, planner, app, apps.size() == 1 ? accepted(all, ConnectSubnet.class)
+          : List.of());
+    }
+    if (((CheckedAction.Accepted) c).action() instanceof ConnectSubnet) {
+      if (apps.size() != 1) {
+        throw new ClientException(apps.isEmpty()
+            ? "connectSubnet needs a deployApp in the same Deploy request"
+            : "the request has " + apps.size() + " deployApp actions; connectSubnet cannot tell"
+                + " which one it belongs to");
+      }
+      return List.of();
     }
     if (c.type().equals("cleanupNetwork")) {
       return planner.cleanup(run.scope()).orElseThrow(() -> noPlanner(run));
@@ -185,7 +200,14 @@ public final class CommandPlanning {
     throw new ClientException("'" + c.type() + "' actions are not planned");
   }
 
-  private List<PlannedOperation> deploy(CommandRun run, Planner planner, DeployApp app) {
+  private static <T> List<T> accepted(List<CheckedAction> all, Class<T> type) {
+    return all.stream().filter(CheckedAction.Accepted.class::isInstance)
+        .map(a -> ((CheckedAction.Accepted) a).action()).filter(type::isInstance)
+        .map(type::cast).toList();
+  }
+
+  private List<PlannedOperation> deploy(CommandRun run, Planner planner, DeployApp app,
+      List<ConnectSubnet> subnets) {
     if (app.actionParams() == null || app.actionParams().deployment() == null) {
       throw new ClientException("deployApp has no actionParams.deployment");
     }
@@ -193,7 +215,7 @@ public final class CommandPlanning {
     DeployApp.Deployment deployment = app.actionParams().deployment();
     AttributeValues values = new AttributeValues("deployment path '" + option.name() + "'",
         option.attributes(), deployment::attribute);
-    return planner.deploy(new DeployRequest(app, List.of(), option, values), run.scope())
+    return planner.deploy(new DeployRequest(app, subnets, option, values), run.scope())
         .orElseThrow(() -> noPlanner(run));
   }
 

@@ -14,6 +14,7 @@ import dev.hangar.driver.spi.AttributeAdvisor;
 import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ComputeService;
+import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.L3Fabric;
 import dev.hangar.driver.spi.Reaper;
 import dev.hangar.driver.spi.SandboxInfraRequest;
@@ -68,6 +69,12 @@ final class AwsBackend implements Backend, L3Fabric {
   @Override
   public Optional<Planner> planner() {
     return Optional.of(new Planner() {
+      /** The EC2 objects the Deploy would make: {@link Ec2DeployPlanner}. */
+      @Override
+      public Optional<List<PlannedOperation>> deploy(DeployRequest request, CommandScope scope) {
+        return Optional.of(new Ec2DeployPlanner(session).plan(request, scope));
+      }
+
       @Override
       public Optional<List<PlannedOperation>> cleanup(CommandScope scope) {
         if (scope.reservationId().isEmpty()) {

@@ -5,6 +5,7 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ProviderResource;
+import dev.hangar.driver.spi.Quotas;
 import dev.hangar.driver.spi.SandboxLease;
 import dev.hangar.options.DeploymentOptions;
 import java.util.Set;
@@ -14,7 +15,8 @@ import java.util.Set;
  * path: {@code AWS EC2 Instance}. Each command gets its own EC2 client (the SDK's, over the JDK's
  * HTTP client) built from the provider's attributes: Region, AWS Access Key ID, AWS Secret Access
  * Key (decrypted through the orchestrator API), and Endpoint (an EC2-compatible endpoint, or a
- * test peer). Nothing is kept between commands: the sandbox's state is in EC2 tags.
+ * test peer). Nothing is kept between commands: the sandbox's state is in EC2 tags, and the
+ * provider's Quotas are counted from them at each Deploy ({@code Ec2Quota}).
  */
 public final class AwsBackendProvider implements BackendProvider {
   private final AwsTimeouts timeouts;
@@ -47,6 +49,7 @@ public final class AwsBackendProvider implements BackendProvider {
     }
     AwsSettings settings = AwsSettings.from(provider, scope);
     return new AwsBackend(new Ec2Session(Ec2Clients.create(settings, timeouts), settings,
-        timeouts, () -> SandboxLease.of(provider, scope, java.time.Clock.systemUTC())));
+        timeouts, () -> SandboxLease.of(provider, scope, java.time.Clock.systemUTC()),
+        () -> Quotas.of(provider)));
   }
 }

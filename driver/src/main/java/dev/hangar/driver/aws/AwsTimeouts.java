@@ -6,14 +6,28 @@ import java.time.Duration;
  * The bounds of the AWS backend's waits and of the SDK's retries. {@code poll} is how often a
  * waiter looks again; {@code sleeper} lets tests run waits without real time passing;
  * {@code retryBase} and {@code throttlingBase} are the first backoff delays of the SDK's standard
- * retry strategy for transient errors and for throttling ({@code RequestLimitExceeded}).
+ * retry strategy for transient errors and for throttling ({@code RequestLimitExceeded});
+ * {@code quotaSettle} is how long after its launch a Deploy under quotas counts its scope a second
+ * time ({@link Ec2Quota}): longer than EC2's launch-time resolution (one second) plus the time an
+ * instance takes to show in DescribeInstances everywhere.
  */
 record AwsTimeouts(Duration running, Duration stopped, Duration terminated, Duration cleanup,
     Duration poll, int maxAttempts, Duration retryBase, Duration throttlingBase,
-    Sleeper sleeper) {
+    Sleeper sleeper, Duration quotaSettle) {
   static final AwsTimeouts DEFAULT = new AwsTimeouts(Duration.ofMinutes(10),
       Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMinutes(5),
-      Duration.ofSeconds(3), 8, Duration.ofMillis(200), Duration.ofSeconds(1), Sleeper.REAL);
+      Duration.ofSeconds(3), 8, Duration.ofMillis(200), Duration.ofSeconds(1), Sleeper.REAL,
+      Duration.ofSeconds(10));
+  /** The settle of a strongly consistent peer (moto): just past the launch-time resolution. */
+  static final Duration CONSISTENT_SETTLE = Duration.ofMillis(2500);
+
+  /** Bounds for a strongly consistent EC2 peer: {@link #CONSISTENT_SETTLE}. */
+  AwsTimeouts(Duration running, Duration stopped, Duration terminated, Duration cleanup,
+      Duration poll, int maxAttempts, Duration retryBase, Duration throttlingBase,
+      Sleeper sleeper) {
+    this(running, stopped, terminated, cleanup, poll, maxAttempts, retryBase, throttlingBase,
+        sleeper, CONSISTENT_SETTLE);
+  }
 
   /** Sleeps and tells time; the real one uses the system clock. */
   interface Sleeper {

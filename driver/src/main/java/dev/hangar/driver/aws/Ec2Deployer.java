@@ -34,7 +34,9 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  * blueprint) are set by RunInstances itself, so the instance is never untagged; a retried Deploy
  * finds it by sandbox and actionId (and RunInstances' client token covers the moment before it is
  * visible). A failure or cancellation after launch releases the Elastic IP and terminates the
- * instance.
+ * instance. Under the provider's Quotas the instance is counted in its scopes right after launch
+ * and again once it runs ({@link Ec2Quota}); one over a limit is terminated before any Elastic
+ * IP is allocated for it.
  */
 final class Ec2Deployer {
   private final Ec2Session s;
@@ -51,29 +53,31 @@ final class Ec2Deployer {
       throw new ClientException("Deploy needs the reservation id of the sandbox");
     }
     DeployPlan plan = DeployPlan.of(request, s.settings());
+    Ec2Quota quota = new Ec2Quota(s, s.quotas());
     Rollback rollback = new Rollback();
     try {
       // One look at the sandbox's instances serves twice: an earlier attempt of this action,
       // and (on any app already deployed) the id of the sandbox group to launch into.
       List<Instance> sandboxInstances = instances.find("find the instances of sandbox "
           + sandbox, Tags.sandbox(sandbox));
-      Optional<Instance> earlier = sandboxInstances.stream()
-          .filter(i -> plan.actionId().equals(Tags.value(i.tags(), Tags.ACTION)))
-          .filter(i -> i.state().name() != InstanceStateName.SHUTTING_DOWN).findFirst();
-      String id;
-      String info;
-      if (earlier.isPresent()) {
-        id = earlier.get().instanceId();
-        info = "found instance " + id + " that an earlier attempt of this Deploy launched";
-      } else {
-        id = launch(plan, sandbox, sandboxInstances, scope);
-        info = "launched instance " + id;
-      }
+      Optional<Instance> earlier = earlier(sandboxInstances, plan);
+      Instance launched = earlier.isPresent() ? earlier.get()
+          : launch(plan, sandbox, sandboxInstances, scope);
+      String id = launched.instanceId();
+      String info = earlier.isPresent() ? "found instance " + id + " that an earlier attempt of"
+          + " this Deploy launched" : "launched instance " + id;
       rollback.push("terminate instance " + id, () -> s.delete("terminate instance " + id,
           () -> s.ec2().terminateInstances(q -> q.instanceIds(id))));
+      long launchedAt = s.now();
+      quota.check(launched, sandbox, scope);
       scope.progress("waiting for instance " + id + " (" + plan.vmName() + ") to run");
       Instance running = instances.await(id, InstanceStateName.RUNNING, false,
           s.timeouts().running(), scope).orElseThrow();
+      if (!quota.isEmpty()) {
+        // The second count, once every instance launched before this one shows: see Ec2Quota.
+        quota.settle(launchedAt, scope);
+        quota.check(running, sandbox, scope);
+      }
       ElasticIps.Attached elasticIp = plan.needsElasticIp()
           ? new ElasticIps(s).attach(running, sandbox, plan.actionId(), rollback, scope) : null;
       Instance ready = plan.waitForIp() ? awaitAddresses(running, plan, scope)
@@ -91,7 +95,7 @@ final class Ec2Deployer {
    * the sandbox fixes) are left to RunInstances to check, and its refusals are turned into the
    * same messages.
    */
-  private String launch(DeployPlan plan, String sandbox, List<Instance> sandboxInstances,
+  private Instance launch(DeployPlan plan, String sandbox, List<Instance> sandboxInstances,
       CommandScope scope) {
     String sg = sandboxGroup(sandbox, sandboxInstances, plan);
     List<InstanceNetworkInterfaceSpecification> nics = new ArrayList<>();
@@ -107,14 +111,11 @@ final class Ec2Deployer {
       }
       nics.add(b.build());
     }
-    Map<String, String> tags = new LinkedHashMap<>(plan.customTags());
-    tags.putAll(s.tagged(sandbox, Tags.ROLE_INSTANCE, plan.vmName(), Map.of(
-        Tags.APP, plan.appName(), Tags.ACTION, plan.actionId(),
-        Tags.OWNER, owner(scope), Tags.BLUEPRINT, blueprint(scope))));
+    Map<String, String> tags = instanceTags(plan, sandbox, scope);
     RunInstancesRequest.Builder run = RunInstancesRequest.builder()
         .imageId(plan.ami()).instanceType(plan.instanceType()).minCount(1).maxCount(1)
         .networkInterfaces(nics)
-        .clientToken(DeployPlan.sha256(sandbox + "/" + plan.actionId()).substring(0, 64))
+        .clientToken(clientToken(sandbox, plan))
         .tagSpecifications(Tags.spec(ResourceType.INSTANCE, tags),
             Tags.spec(ResourceType.VOLUME, tags), Tags.spec(ResourceType.NETWORK_INTERFACE, tags));
     run.keyName(SandboxKeys.keyName(sandbox));
@@ -131,14 +132,36 @@ final class Ec2Deployer {
       // The client token named an instance an earlier, rolled-back attempt launched: launch anew.
       made = runInstances(run.clientToken(UUID.randomUUID().toString()), plan);
     }
-    return made.instanceId();
+    return made;
+  }
+
+  /** The tags RunInstances sets on the instance, its volumes and interfaces. */
+  Map<String, String> instanceTags(DeployPlan plan, String sandbox, CommandScope scope) {
+    Map<String, String> tags = new LinkedHashMap<>(plan.customTags());
+    tags.putAll(s.tagged(sandbox, Tags.ROLE_INSTANCE, plan.vmName(), Map.of(
+        Tags.APP, plan.appName(), Tags.ACTION, plan.actionId(),
+        Tags.OWNER, owner(scope), Tags.BLUEPRINT, blueprint(scope),
+        Tags.PUBLIC_IPS, plan.wantsPublicIp() ? "1" : "0")));
+    return tags;
+  }
+
+  /** The client token of the action's RunInstances. */
+  static String clientToken(String sandbox, DeployPlan plan) {
+    return DeployPlan.sha256(sandbox + "/" + plan.actionId()).substring(0, 64);
+  }
+
+  /** An earlier attempt's instance of this action among the sandbox's, if any. */
+  static Optional<Instance> earlier(List<Instance> sandboxInstances, DeployPlan plan) {
+    return sandboxInstances.stream()
+        .filter(i -> plan.actionId().equals(Tags.value(i.tags(), Tags.ACTION)))
+        .filter(i -> i.state().name() != InstanceStateName.SHUTTING_DOWN).findFirst();
   }
 
   /**
    * The sandbox group's id: from the interfaces of the sandbox's instances (every one is
    * launched into it, and its name is unique in the VPC), else from a lookup by tag.
    */
-  private String sandboxGroup(String sandbox, List<Instance> sandboxInstances, DeployPlan plan) {
+  String sandboxGroup(String sandbox, List<Instance> sandboxInstances, DeployPlan plan) {
     String name = SandboxNetwork.groupName(sandbox);
     Optional<String> known = sandboxInstances.stream()
         .flatMap(i -> i.networkInterfaces().stream()).flatMap(n -> n.groups().stream())

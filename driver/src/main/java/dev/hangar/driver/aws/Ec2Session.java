@@ -3,6 +3,7 @@ package dev.hangar.driver.aws;
 import dev.hangar.driver.BackendException;
 import dev.hangar.driver.CommandCancelledException;
 import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.Quotas;
 import dev.hangar.driver.spi.SandboxLease;
 import java.util.Map;
 import java.time.Duration;
@@ -22,16 +23,22 @@ final class Ec2Session implements AutoCloseable {
   private final AwsSettings settings;
   private final AwsTimeouts timeouts;
   private final Supplier<SandboxLease> lease;
+  private final Supplier<Quotas> quotas;
   private SandboxLease marks;
 
   Ec2Session(Ec2Client ec2, AwsSettings settings, AwsTimeouts timeouts) {
-    this(ec2, settings, timeouts, () -> new SandboxLease("", "", null));
+    this(ec2, settings, timeouts, () -> new SandboxLease("", "", null), () -> Quotas.NONE);
   }
 
-  /** {@code lease}: the marks of the objects this command makes, read on first use. */
+  /**
+   * {@code lease}: the marks of the objects this command makes, read on first use;
+   * {@code quotas}: the provider's Quotas, read by each Deploy (a malformed value fails Deploys
+   * only, not the sandbox's other commands).
+   */
   Ec2Session(Ec2Client ec2, AwsSettings settings, AwsTimeouts timeouts,
-      Supplier<SandboxLease> lease) {
+      Supplier<SandboxLease> lease, Supplier<Quotas> quotas) {
     this.lease = lease;
+    this.quotas = quotas;
     this.ec2 = ec2;
     this.settings = settings;
     this.timeouts = timeouts;
@@ -60,6 +67,16 @@ final class Ec2Session implements AutoCloseable {
     t.put(Tags.EXPIRES, l.expiresMark());
     t.put(Tags.DOMAIN, l.ownerDomain());
     return t;
+  }
+
+  /** The provider's quotas; a ClientException naming the attribute when they do not parse. */
+  Quotas quotas() {
+    return quotas.get();
+  }
+
+  /** The owner domain the objects of this command are marked with ("" when none). */
+  String ownerDomain() {
+    return lease().ownerDomain();
   }
 
   private synchronized SandboxLease lease() {

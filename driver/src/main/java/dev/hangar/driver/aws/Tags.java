@@ -45,6 +45,8 @@ final class Tags {
   static final String EXPIRES = "hangar:expires";
   /** On every sandbox object: the reservation's owner domain. */
   static final String DOMAIN = "hangar:domain";
+  /** On an instance: the public IPs Deploy gives it (0 or 1), counted by the quotas. */
+  static final String PUBLIC_IPS = "hangar:public-ips";
 
   /** Roles of the sandbox objects that come once per sandbox. */
   static final String ROLE_VPC = "vpc";
