@@ -19,9 +19,9 @@ class PlanCliTest {
     JsonNode entry = plan.path("plan").get(0);
     assertThat(entry.path("success").asBoolean()).as(r.out()).isTrue();
     assertThat(entry.path("operations")).extracting(o -> o.path("op").asText() + " "
-        + o.path("kind").asText()).containsExactly("create volume", "create domain",
+        + o.path("kind").asText()).containsExactly("create domain", "create volume",
         "create OVS port");
-    assertThat(entry.path("operations").get(1).path("where").asText())
+    assertThat(entry.path("operations").get(0).path("where").asText())
         .isEqualTo("test:///default");
     assertThat(entry.path("operations").get(2).path("details").path("tag").asInt())
         .isEqualTo(4095);
@@ -30,8 +30,8 @@ class PlanCliTest {
         path("contexts/kvm-provider.json"), "--request", path("requests/deploy-kvm-template.json"));
     assertThat(text.code()).as(text.err()).isEqualTo(Main.OK);
     assertThat(text.out().lines()).hasSize(4);
-    assertThat(text.out().lines().toList().get(2)).matches("\\S+ +create +domain +"
-        + entry.path("operations").get(1).path("name").asText() + " \\(\\S+\\) +test:///default");
+    assertThat(text.out().lines().toList().get(1)).matches("\\S+ +create +domain +"
+        + entry.path("operations").get(0).path("name").asText() + " \\(\\S+\\) +test:///default");
   }
 
   @Test
