@@ -41,20 +41,38 @@ final class DeployClaims {
   }
 
   /** A claim this attempt holds. */
-  record Claim(Hypervisor host, UUID vm, String placeholderUuid) {
-    /** Removes the placeholder if it is still this attempt's; gone already is success. */
-    void release() throws LibvirtException {
-      Optional<Domain> d = lookup(host, vm);
-      if (d.isEmpty()) {
+  static final class Claim {
+    private final Hypervisor host;
+    private final UUID vm;
+    private final String placeholderUuid;
+    private boolean released;
+
+    Claim(Hypervisor host, UUID vm, String placeholderUuid) {
+      this.host = host;
+      this.vm = vm;
+      this.placeholderUuid = placeholderUuid;
+    }
+
+    /**
+     * Removes the placeholder if it is still this attempt's; gone already is success, and a
+     * claim released once is not touched again (a rollback after the release has nothing to
+     * undo here).
+     */
+    synchronized void release() throws LibvirtException {
+      if (released) {
         return;
       }
-      try {
-        if (placeholderUuid.equals(d.get().getUUIDString())) {
-          Undefine.run(host, d.get());
+      Optional<Domain> d = lookup(host, vm);
+      if (d.isPresent()) {
+        try {
+          if (placeholderUuid.equals(d.get().getUUIDString())) {
+            Undefine.run(host, d.get());
+          }
+        } finally {
+          d.get().free();
         }
-      } finally {
-        d.get().free();
       }
+      released = true;
     }
   }
 
@@ -72,7 +90,13 @@ final class DeployClaims {
       host.change(() -> host.connect().domainDefineXML(xml)).free();
       return Optional.of(new Claim(host, vm, own));
     } catch (LibvirtException e) {
-      Optional<Domain> other = lookup(host, vm);
+      Optional<Domain> other;
+      try {
+        other = lookup(host, vm);
+      } catch (LibvirtException again) {
+        e.addSuppressed(again);
+        throw e; // the define's own failure says why (a lost connection, say)
+      }
       if (other.isEmpty()) {
         throw e;
       }

@@ -68,13 +68,16 @@ final class KvmDeployer {
         }
         Hypervisor host = Placement.choose(race.withoutGaveWay(reach, gaveWayOn),
             plan.memoryMiB(), settings.virtualization(), runtime.memory());
+        String skipped = reach.down().isEmpty() ? ""
+            : "; skipped unreachable hypervisors: " + VmLocator.describe(reach.down());
+        scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
         Optional<DeployClaims.Claim> claim = race.claim(host, plan, scope);
         if (claim.isEmpty()) {
           runtime.memory().giveBack(host, plan.memoryMiB() << 20);
           continue; // another host holds it: it waited for it to finish, so look again
         }
         try {
-          return create(plan, policy, scope, subnets, reach, host, claim.get());
+          return create(plan, policy, scope, subnets, reach, host, claim.get(), skipped);
         } catch (DeployRace.GaveWay e) {
           if (e.forMemory()) {
             gaveWayOn.add(host.uri());
@@ -88,10 +91,7 @@ final class KvmDeployer {
   /** Makes and starts the VM on {@code host} under this attempt's claim. */
   private DeployOutcome create(VmPlan plan, DeployPolicy policy, CommandScope scope,
       List<ConnectToSubnetResult> subnets, VmLocator.Reach reach, Hypervisor host,
-      DeployClaims.Claim claim) {
-    String skipped = reach.down().isEmpty() ? ""
-        : "; skipped unreachable hypervisors: " + VmLocator.describe(reach.down());
-    scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
+      DeployClaims.Claim claim, String skipped) {
     Rollback rollback = new Rollback(LibvirtErrors::describe);
     rollback.push("deploy claim " + DeployClaims.name(plan.uuid()), claim::release);
     try {
