@@ -327,10 +327,13 @@ final class HostVlanBatch {
       byVm.computeIfAbsent(p.vm().uuid(), u -> new HashMap<>()).put(p.device(),
           p.intent().vlan());
     }
+    List<VlanRecordCheck.Recorded> recorded = new ArrayList<>();
     for (Vm vm : vmsOfPlans()) {
       Map<String, PortVlan> vlans = byVm.get(vm.uuid());
       try {
-        DomainEdits.writeMetadata(host, vm.domain(), vm.view().metadata().withVlans(vlans));
+        VmMetadata wrote = vm.view().metadata().withVlans(vlans);
+        DomainEdits.writeMetadata(host, vm.domain(), wrote);
+        recorded.add(new VlanRecordCheck.Recorded(vm.domain(), vm.view(), wrote));
       } catch (LibvirtException e) {
         String why = LibvirtErrors.wrap("record the VLANs of " + vm.view().name(), host.uri(), e)
             .getMessage();
@@ -338,6 +341,7 @@ final class HostVlanBatch {
         failAll(p -> p.vm() == vm, why + "; the port changes were undone");
       }
     }
+    VlanRecordCheck.settle(host, ports, recorded);
   }
 
   private void revert(Vm vm) {

@@ -3,6 +3,7 @@ package dev.hangar.driver.kvm;
 import dev.hangar.datamodel.request.ConnectSubnet;
 import dev.hangar.datamodel.result.ConnectToSubnetResult;
 import dev.hangar.datamodel.result.DeployAppResult;
+import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
 import dev.hangar.driver.ovsdb.OvsPort;
 import dev.hangar.driver.spi.CommandScope;
@@ -11,10 +12,12 @@ import dev.hangar.driver.spi.DeployPolicy;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.Rollback;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -32,6 +35,7 @@ final class KvmDeployer {
   private final VmLocator locator;
   private final OvsPorts ports;
   private final VmStarter starter;
+  private final DeployRace race;
   /** The marks and quotas of the command's provider, read once per Deploy. */
   private final Supplier<DeployPolicy> policy;
 
@@ -43,6 +47,7 @@ final class KvmDeployer {
     this.locator = locator;
     this.ports = ports;
     this.starter = new VmStarter(runtime, ports);
+    this.race = new DeployRace(settings, runtime, locator);
   }
 
   DeployOutcome deploy(DeployRequest request, CommandScope scope) {
@@ -50,33 +55,73 @@ final class KvmDeployer {
     DeployPolicy policy = this.policy.get();
     List<ConnectToSubnetResult> subnets = notOnL2(request.subnets());
     try (VmLocks.Held held = runtime.locks().lock(plan.uuid(), scope)) {
-      VmLocator.Reach reach = locator.reach("");
-      Optional<VmLocator.Located> earlier = locator.findOn(reach.up(), plan.uuid().toString());
-      if (earlier.isPresent()) {
-        return resume(plan, earlier.get(), scope, subnets);
+      Set<String> gaveWayOn = new HashSet<>();
+      int gaveWay = 0;
+      while (true) {
+        VmLocator.Reach reach = locator.reach("");
+        Optional<VmLocator.Located> earlier = locator.findOn(reach.up(), plan.uuid().toString());
+        if (earlier.isPresent()) {
+          if (race.awaitClaim(earlier.get().host(), plan, scope)) {
+            continue; // another host was making it: look again now that it is done or undone
+          }
+          return resume(plan, earlier.get(), scope, subnets);
+        }
+        Hypervisor host = Placement.choose(race.withoutGaveWay(reach, gaveWayOn),
+            plan.memoryMiB(), settings.virtualization(), runtime.memory());
+        String skipped = reach.down().isEmpty() ? ""
+            : "; skipped unreachable hypervisors: " + VmLocator.describe(reach.down());
+        scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
+        Optional<DeployClaims.Claim> claim = race.claim(host, plan, scope);
+        if (claim.isEmpty()) {
+          runtime.memory().giveBack(host, plan.memoryMiB() << 20);
+          continue; // another host holds it: it waited for it to finish, so look again
+        }
+        try {
+          return create(plan, policy, scope, subnets, reach, host, claim.get(), skipped);
+        } catch (DeployRace.GaveWay e) {
+          if (e.forMemory()) {
+            gaveWayOn.add(host.uri());
+          }
+          race.pause(++gaveWay, e, scope);
+        }
       }
-      Hypervisor host = Placement.choose(reach, plan.memoryMiB(),
-          settings.virtualization(), runtime.memory());
-      String skipped = reach.down().isEmpty() ? ""
-          : "; skipped unreachable hypervisors: " + VmLocator.describe(reach.down());
-      scope.progress("Deploying " + plan.name() + " on " + host.uri() + skipped);
-      Rollback rollback = new Rollback(LibvirtErrors::describe);
-      try {
-        Made made = create(host, plan, policy, scope, rollback);
-        String ip = starter.start(host, made.domain(), made.view(), plan, scope, rollback);
-        DeployOutcome out = outcome(plan, host, made.domain(), ip, "created on " + host.uri()
-            + skipped, subnets, made.view());
-        // A cancel that lands now would find a whole VM the caller never hears of: undo it.
-        scope.checkCancelled("answering with " + plan.name());
-        rollback.commit();
-        return out;
-      } catch (RuntimeException e) {
-        runtime.memory().giveBack(host, plan.memoryMiB() << 20);
-        throw rollback.undoAfter(e);
-      } catch (LibvirtException e) {
-        runtime.memory().giveBack(host, plan.memoryMiB() << 20);
-        throw rollback.undoAfter(LibvirtErrors.wrap("deploy " + plan.name(), host.uri(), e));
+    }
+  }
+
+  /** Makes and starts the VM on {@code host} under this attempt's claim. */
+  private DeployOutcome create(VmPlan plan, DeployPolicy policy, CommandScope scope,
+      List<ConnectToSubnetResult> subnets, VmLocator.Reach reach, Hypervisor host,
+      DeployClaims.Claim claim, String skipped) {
+    Rollback rollback = new Rollback(LibvirtErrors::describe);
+    rollback.push("deploy claim " + DeployClaims.name(plan.uuid()), claim::release);
+    try {
+      if (locator.findOn(reach.up(), plan.uuid().toString()).isPresent()) {
+        // Made and released by another host between our look and our claim: adopt it.
+        throw new DeployRace.GaveWay("another host made it meanwhile", false);
       }
+      Made made = create(host, plan, policy, scope, rollback, reach);
+      String ip = starter.start(host, made.domain(), made.view(), plan, scope, rollback,
+          claim::release);
+      DeployOutcome out = outcome(plan, host, made.domain(), ip, "created on " + host.uri()
+          + skipped, subnets, made.view());
+      // A cancel that lands now would find a whole VM the caller never hears of: undo it.
+      scope.checkCancelled("answering with " + plan.name());
+      rollback.commit();
+      return out;
+    } catch (DeployRace.GaveWay e) {
+      runtime.memory().giveBack(host, plan.memoryMiB() << 20);
+      String left = rollback.undo();
+      if (!left.isEmpty()) {
+        throw BackendException.failed("gave way to another Deploy (" + e.getMessage() + "); "
+            + left, e);
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      runtime.memory().giveBack(host, plan.memoryMiB() << 20);
+      throw rollback.undoAfter(e);
+    } catch (LibvirtException e) {
+      runtime.memory().giveBack(host, plan.memoryMiB() << 20);
+      throw rollback.undoAfter(LibvirtErrors.wrap("deploy " + plan.name(), host.uri(), e));
     }
   }
 
@@ -107,7 +152,7 @@ final class KvmDeployer {
    * leaves only what the reaper and a retry can find.
    */
   private Made create(Hypervisor host, VmPlan plan, DeployPolicy policy, CommandScope scope,
-      Rollback rollback)
+      Rollback rollback, VmLocator.Reach reach)
       throws LibvirtException {
     if (plan.fromTemplate()) {
       // Refused before anything is made: a missing pool or template is the user's to fix.
@@ -131,6 +176,9 @@ final class KvmDeployer {
     String xml = DomainXml.write(spec, policy.lease());
     Domain domain = define(host, plan, xml);
     rollback.push("domain " + plan.name(), () -> Undefine.run(host, domain));
+    // Checked against the cloud after the define, this VM included, as the quota is below: no
+    // host's own ledger sees the Deploys other hosts are placing (MemoryCheck, DeployRace).
+    race.checkAfterDefine(host, plan, reach);
     // Counted after the define, this VM included: of Deploys racing past a limit, the last to
     // define sees all the others and rolls back, so none overshoots (KvmQuota).
     new KvmQuota(settings, runtime).check(policy, scope);

@@ -62,6 +62,7 @@ final class KvmReaper implements Reaper {
         for (Found f : list(h)) {
           bySandbox.computeIfAbsent(f.sandbox(), k -> new ArrayList<>()).add(f);
         }
+        StaleClaims.reap(h, now, dryRun, lines);
       } catch (RuntimeException e) {
         down.put(t.uri(), e.getMessage());
       } catch (LibvirtException e) {

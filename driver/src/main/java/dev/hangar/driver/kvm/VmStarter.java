@@ -19,9 +19,12 @@ final class VmStarter {
     this.ips = new IpWaiter(runtime.timeouts());
   }
 
-  /** Starts a VM this attempt defined; the stop goes on the rollback. Returns its IP or "". */
+  /**
+   * Starts a VM this attempt defined; the stop goes on the rollback; {@code started} runs once it
+   * runs, before the wait for its IP. Returns its IP or "".
+   */
   String start(Hypervisor host, Domain domain, DomainView view, VmPlan plan,
-      CommandScope scope, Rollback rollback) throws LibvirtException {
+      CommandScope scope, Rollback rollback, Started started) throws LibvirtException {
     scope.checkCancelled("starting " + plan.name());
     host.change(domain::create);
     rollback.push("running " + plan.name(), () -> {
@@ -29,6 +32,7 @@ final class VmStarter {
         domain.destroy();
       }
     });
+    started.run();
     return awaitIp(domain, view, plan, scope);
   }
 
@@ -52,6 +56,11 @@ final class VmStarter {
       }
     }
     return awaitIp(domain, view, plan, scope);
+  }
+
+  /** What follows a VM's start. */
+  interface Started {
+    void run() throws LibvirtException;
   }
 
   private String awaitIp(Domain domain, DomainView view, VmPlan plan, CommandScope scope)

@@ -1,0 +1,50 @@
+package dev.hangar.driver.kvm;
+
+import dev.hangar.driver.spi.ReapReport.Line;
+import dev.hangar.driver.spi.ReapReport.Outcome;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.libvirt.LibvirtException;
+
+/**
+ * The reaper's part in {@link DeployClaims}: a claim older than {@link DeployClaims#STALE} was
+ * left by a host that died between claiming a VM and starting it (the next attempt of that
+ * Deploy would take it over; a sandbox torn down instead never retries it). Its placeholder
+ * holds nothing (no disk, never started), so removing it is always safe.
+ */
+final class StaleClaims {
+  private StaleClaims() {}
+
+  /** Removes (or, dry, lists) the stale claims of {@code h}, one line each. */
+  static void reap(Hypervisor h, Instant now, boolean dryRun, List<Line> lines)
+      throws LibvirtException {
+    for (String name : h.connect().listDefinedDomains()) {
+      if (!DeployClaims.isClaim(name)) {
+        continue;
+      }
+      UUID vm;
+      try {
+        vm = UUID.fromString(name.substring(DeployClaims.PREFIX.length()));
+      } catch (IllegalArgumentException e) {
+        continue; // not one of ours after all
+      }
+      long at = DeployClaims.claimedAt(h, vm, now.toEpochMilli()).orElse(now.toEpochMilli());
+      if (now.toEpochMilli() - at <= DeployClaims.STALE.toMillis()) {
+        continue;
+      }
+      String why = "deploy claim left since " + Instant.ofEpochMilli(at);
+      if (dryRun) {
+        lines.add(new Line(Outcome.WOULD_REMOVE, "deploy claim", name, h.uri(), "", why, ""));
+        continue;
+      }
+      try {
+        DeployClaims.breakStale(h, vm);
+        lines.add(new Line(Outcome.REMOVED, "deploy claim", name, h.uri(), "", why, ""));
+      } catch (LibvirtException e) {
+        lines.add(new Line(Outcome.FAILED, "deploy claim", name, h.uri(), "", why,
+            LibvirtErrors.describe(e)));
+      }
+    }
+  }
+}
