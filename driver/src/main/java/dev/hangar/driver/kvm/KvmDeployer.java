@@ -123,10 +123,19 @@ final class KvmDeployer {
         volumes.add(settings.storagePool() + "/" + seedName);
       }
     }
+    String area = settings.areas().areaOf(host.uri()).orElse("");
+    if (!area.isEmpty()) {
+      // The definition is kept beside the disk, so a host of the area can recover the VM.
+      StoragePool pool = Volumes.pool(host, settings.storagePool());
+      StorageVol def = host.change(() -> StoredDefinitions.create(pool, plan.uuid().toString()));
+      rollback.push("stored definition", () -> Volumes.delete(def));
+      volumes.add(settings.storagePool() + "/"
+          + StoredDefinitions.volumeName(plan.uuid().toString()));
+    }
     List<DomainSpec.Nic> nics = nics(host, plan);
     VmMetadata meta = new VmMetadata(scope.reservationId(), plan.appName(),
         plan.deploymentPath(), plan.actionId(), plan.template(), settings.ovsBridge(), volumes,
-        Map.of());
+        Map.of(), area, area.isEmpty() ? "" : host.uri(), area.isEmpty() ? 0 : 1);
     DomainSpec spec = new DomainSpec(plan.name(), plan.uuid(),
         settings.virtualization().domainType(host.domainTypes()).orElseThrow(),
         plan.memoryMiB(), plan.vcpus(), plan.fromTemplate() ? new DomainSpec.DiskBoot()
@@ -135,6 +144,9 @@ final class KvmDeployer {
     String xml = DomainXml.write(spec, policy.lease());
     Domain domain = define(host, plan, xml);
     rollback.push("domain " + plan.name(), () -> Undefine.run(host, domain));
+    if (!area.isEmpty()) {
+      StoredDefinitions.save(host, domain);
+    }
     // Counted after the define, this VM included: of Deploys racing past a limit, the last to
     // define sees all the others and rolls back, so none overshoots (KvmQuota).
     new KvmQuota(settings, runtime).check(policy, scope);
