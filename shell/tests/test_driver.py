@@ -86,12 +86,15 @@ def test_the_driver_zip_names_a_python3_class_with_a_method_per_command(packed_d
     for name in listed:
         params = list(inspect.signature(getattr(cls, name)).parameters)[1:]
         assert params == SIGNATURES[name], name
-    # Each remote command's Parameters are its Python arguments after ports, in order.
+    # Each command's Parameters are its Python arguments after ports (a remote command) or
+    # after context, request and cancellation (a command on the provider, like Recover), in order.
     for command in root.iter('Command'):
         names = [p.get('Name') for p in command.iter('Parameter')]
         signature = SIGNATURES[command.get('Name')]
         expected = [p for p in signature[2:] if p != 'cancellation_context'] \
-            if 'ports' in signature else []
+            if 'ports' in signature else \
+            [p for p in signature[1:]
+             if p not in ('request', 'requests', 'cancellation_context')]
         assert names == expected, command.get('Name')
     assert list(inspect.signature(cls.get_inventory).parameters)[1:] == ['context']
     requirements = open(os.path.join(target, 'requirements.txt')).read().split()
