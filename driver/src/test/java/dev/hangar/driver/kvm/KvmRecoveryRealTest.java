@@ -43,7 +43,10 @@ import org.libvirt.StoragePool;
  * port on hv2's OVS with tag 10, starts it, and the guest answers HTTP on hv2's management
  * network at the address given to the orchestrator (UpdateResourceAddress). hv1 comes back with
  * its old definition: Recover's sweep removes it (and its port), and only hv2's copy is left,
- * running; GetVmDetails reads it there.
+ * running; GetVmDetails reads it there. Then a guest "db" on hv1 whose host is cut off while
+ * the guest runs on (libvirtd killed, its qemu left running, as a partition looks from the
+ * driver): Recover defines it on hv2, whose qemu cannot take the disk qemu on hv1 still locks,
+ * so the recovery is rolled back; when hv1's libvirtd returns, its guest is the only one.
  */
 class KvmRecoveryRealTest {
   private static final WireCodec CODEC = WireCodec.standard();
@@ -95,7 +98,7 @@ class KvmRecoveryRealTest {
               Duration.ofMillis(250), KvmTimeouts.Sleeper.REAL))) {
         CloudProviderDriver driver = new CloudProviderDriver(BackendRegistry.empty()
             .register(backends), c -> api);
-        JsonNode web = deploy(driver, onHv1);
+        JsonNode web = deploy(driver, onHv1, "web", Map.of());
         String uuid = web.path("vmUuid").asText();
         String name = web.path("vmName").asText();
         Domain first = hv1.connection().domainLookupByUUIDString(uuid);
@@ -157,6 +160,27 @@ class KvmRecoveryRealTest {
           assertThat(files.map(f -> f.getFileName().toString()).toList())
               .as("disk and stored definition deleted").containsExactly(TEMPLATE);
         }
+
+        // --- hv1 cut off while its guest runs on: the recovery cannot take the disk ----------
+        Map<String, String> quick = new LinkedHashMap<>();
+        quick.put("Wait for IP", "False");
+        JsonNode db = deploy(driver, onHv1, "db", quick);
+        String dbUuid = db.path("vmUuid").asText();
+        String dbName = db.path("vmName").asText();
+        hv1.killDaemonOnly();
+        String cut = driver.recover(Contexts.resource(provider), hv1.uri());
+        assertThat(cut).contains(dbName + " (" + dbUuid + "): not recovered:");
+        assertThat(hv2.connection().listDefinedDomains()).as("rolled back on hv2")
+            .doesNotContain(dbName);
+        assertThat(hv2.connection().numOfDomains()).isZero();
+        hv1.restartDaemon();
+        String healed = driver.recover(Contexts.resource(provider), "");
+        assertThat(healed).doesNotContain(dbUuid);
+        assertThat(hv1.connection().domainLookupByUUIDString(dbUuid).isActive())
+            .as("the guest ran on through the cut, and is the only one").isEqualTo(1);
+        assertThat(hv2.connection().listDefinedDomains()).doesNotContain(dbName);
+        results(driver.deleteInstance(KvmTestbed.remote(provider, db, Map.of())));
+        assertThat(hv1.connection().listDefinedDomains()).doesNotContain(dbName);
       }
     } finally {
       LocalProcesses.deleteTree(shared);
@@ -176,14 +200,16 @@ class KvmRecoveryRealTest {
     pool.free();
   }
 
-  private static JsonNode deploy(CloudProviderDriver driver, Map<String, String> provider) {
+  private static JsonNode deploy(CloudProviderDriver driver, Map<String, String> provider,
+      String app, Map<String, String> extra) {
     Map<String, String> attrs = new LinkedHashMap<>();
     attrs.put("Template", TEMPLATE);
     attrs.put("NIC Count", "1");
     attrs.put("Wait for IP", "True");
     attrs.put("Refresh IP Timeout", Long.toString(GUEST_UP.toSeconds()));
+    attrs.putAll(extra);
     JsonNode r = results(driver.deploy(Contexts.resource(provider), Contexts.request(
-        KvmTestbed.deployApp("deploy-web", "web", KvmTestbed.PATH_TEMPLATE, attrs)),
+        KvmTestbed.deployApp("deploy-" + app, app, KvmTestbed.PATH_TEMPLATE, attrs)),
         CancellationContext.NONE)).get(0);
     assertThat(r.path("success").asBoolean()).as(r.toString()).isTrue();
     return r;

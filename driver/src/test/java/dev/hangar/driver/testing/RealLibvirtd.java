@@ -268,9 +268,22 @@ public final class RealLibvirtd implements AutoCloseable {
    * get "connection refused" at once.
    */
   public void killDaemonAndGuests() throws IOException {
+    kill(true);
+  }
+
+  /**
+   * A host cut off from its clients while its guests run on: SIGKILL to libvirtd only. Its qemu
+   * processes keep running (and holding their disks); {@link #restartDaemon} brings libvirtd back,
+   * which takes them up again.
+   */
+  public void killDaemonOnly() throws IOException {
+    kill(false);
+  }
+
+  private void kill(boolean guests) throws IOException {
     Set<Long> victims = new LinkedHashSet<>();
     victims.add(libvirtd.pid());
-    for (long pid : netnsPids(netns)) {
+    for (long pid : guests ? netnsPids(netns) : List.<Long>of()) {
       try {
         if (Files.readString(Path.of("/proc/" + pid + "/cmdline")).contains("qemu-system")) {
           victims.add(pid);
