@@ -137,6 +137,14 @@ class HangarCloudProviderDriver(ResourceDriverInterface):
         return self._remote(context, 'PowerCycle', 'power_cycle', ports,
                             parameters={'delay': delay})
 
+    def Recover(self, context, hypervisor=None):
+        """Restarts the VMs of an unreachable hypervisor (or of every unreachable one of an
+        area) on a live host of its area; prints one line per VM."""
+        reservation = getattr(context, 'reservation', None)
+        api = self._api(context, reservation)
+        return self._host(context, api).run(
+            'Recover', 'recover', bridge.recover_command(context, hypervisor), api)
+
     # --- beyond the platform's commands: not in drivermetadata.xml, for scripts ---
 
     def plan(self, context, command, request):

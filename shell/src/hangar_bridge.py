@@ -119,6 +119,18 @@ def plan_command(context, command, request_json):
                           request_json=r.request_json)
 
 
+def recover_command(context, hypervisor):
+    """A RecoverRequest from the provider's ResourceCommandContext and the hypervisor to recover
+    (None or empty: every unreachable hypervisor of an area)."""
+    m = pb.RecoverRequest()
+    _connectivity(context.connectivity, m.context.connectivity)
+    _resource(context.resource, m.context.resource)
+    _reservation(getattr(context, 'reservation', None), m.context.reservation)
+    if hypervisor is not None:
+        m.parameters['hypervisor'] = _s(hypervisor)
+    return m
+
+
 def remote_command(context, ports, parameters=None):
     """A ResourceRemoteCommandRequest from a ResourceRemoteCommandContext, its ports and the
     command's named parameters (a parameter the platform passed as None is left out, so the

@@ -69,6 +69,7 @@ BEYOND_SIGNATURES = {
     'validate_attributes': ['context', 'request'],
     'get_attribute_hints': ['context', 'request'],
     'PowerCycle': ['context', 'ports', 'delay'],
+    'Recover': ['context', 'hypervisor'],
 }
 SIGNATURES = dict(STANDARD_SIGNATURES, **BEYOND_SIGNATURES)
 
@@ -86,12 +87,15 @@ def test_the_driver_zip_names_a_python3_class_with_a_method_per_command(packed_d
     for name in listed:
         params = list(inspect.signature(getattr(cls, name)).parameters)[1:]
         assert params == SIGNATURES[name], name
-    # Each remote command's Parameters are its Python arguments after ports, in order.
+    # Each command's Parameters are its Python arguments after ports (a remote command) or
+    # after context, request and cancellation (a command on the provider, like Recover), in order.
     for command in root.iter('Command'):
         names = [p.get('Name') for p in command.iter('Parameter')]
         signature = SIGNATURES[command.get('Name')]
         expected = [p for p in signature[2:] if p != 'cancellation_context'] \
-            if 'ports' in signature else []
+            if 'ports' in signature else \
+            [p for p in signature[1:]
+             if p not in ('request', 'requests', 'cancellation_context')]
         assert names == expected, command.get('Name')
     assert list(inspect.signature(cls.get_inventory).parameters)[1:] == ['context']
     requirements = open(os.path.join(target, 'requirements.txt')).read().split()
@@ -402,6 +406,21 @@ def test_remote_commands_carry_their_parameters_to_the_host(host, driver, api_re
     for call in (lambda: driver.get_vm_console(no_uid, []),
                  lambda: driver.remote_get_snapshots(no_uid, [])):
         assert 'has no app_context.deployed_app_json.vmdetails.uid' in _host_error(call)
+
+
+def test_recover_carries_its_hypervisor_to_the_host(host, driver, api_record):
+    s = _scenarios()
+    api_record.passwords[s.HOST_TOKEN_ENCRYPTED] = host.token
+    provider = s.context(s.load(os.path.join(SAMPLES, 'contexts', 'kvm-provider.json'),
+                                host.values), host)
+    # The sample provider has no Areas: the host says so, whatever the hypervisor.
+    assert "attribute 'Areas' is empty" in _host_error(lambda: driver.Recover(provider, None))
+    attrs = provider.resource.attributes
+    hypervisors = next(v for k, v in attrs.items() if k.endswith('Hypervisors'))
+    attrs['Hangar Cloud Provider.Areas'] = 'east: ' + hypervisors.split(',')[0]
+    # The parameter reached the host: it names the hypervisor it does not know.
+    assert "'qemu:///nowhere' is not one of the provider's Hypervisors" in _host_error(
+        lambda: driver.Recover(provider, 'qemu:///nowhere'))
 
 
 def test_power_cycle_turns_a_deployed_vm_off_and_on(host, driver, api_record):

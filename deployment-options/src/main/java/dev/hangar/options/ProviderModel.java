@@ -40,6 +40,10 @@ public final class ProviderModel {
   public static final AttributeSpec MANAGEMENT_NETWORK = AttributeSpec.string(
       "Management Network", "", "The network of each VM's management NIC: a libvirt network"
           + " (KVM; empty: none) or a Neutron network name or id (OpenStack; required).");
+  public static final AttributeSpec AREAS = AttributeSpec.string("Areas", "",
+      "KVM failover areas: hypervisors that share the storage pool (the same path on each) and"
+          + " restart each other's VMs, as 'area1: URI, URI; area2: URI' with URIs from"
+          + " Hypervisors (empty: no areas, no recovery).");
   public static final AttributeSpec VIRTUALIZATION = AttributeSpec.choice("Virtualization",
       "Auto", "How KVM guests run: KVM (hardware virtualization), TCG (qemu's software"
           + " emulation: slower, runs anywhere; for hosts whose /dev/kvm does not work for guests)"
@@ -102,7 +106,8 @@ public final class ProviderModel {
 
   private static final List<AttributeSpec> ALL = List.of(CLOUD_TYPE, NETWORKING_TYPE, REGION,
       NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, TUNNEL_ENDPOINTS,
-      STORAGE_POOL, MANAGEMENT_NETWORK, VIRTUALIZATION, SSH_USER, SSH_PRIVATE_KEY, SSH_PASSWORD,
+      STORAGE_POOL, MANAGEMENT_NETWORK, VIRTUALIZATION, AREAS, SSH_USER, SSH_PRIVATE_KEY,
+      SSH_PASSWORD,
       AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, INSTANCE_TYPE, ENDPOINT, KEYSTONE_URL,
       OPENSTACK_DOMAIN, OPENSTACK_PROJECT, OPENSTACK_USER, OPENSTACK_PASSWORD, PHYSICAL_NETWORK,
       VLAN_RANGE, EXTERNAL_NETWORK, FLAVOR, SANDBOX_HOST, SANDBOX_HOST_TOKEN, SANDBOX_HOST_CA,

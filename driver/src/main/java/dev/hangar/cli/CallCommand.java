@@ -37,14 +37,15 @@ final class CallCommand implements Callable<Integer> {
           + " PrepareSandboxInfra, CleanupSandboxInfra, SetAppSecurityGroups; beyond the"
           + " standard: SaveApp, DeleteSavedApps, remote_save_snapshot, remote_get_snapshots,"
           + " remote_restore_snapshot, remote_remove_snapshot, reconfigure_vm, get_vm_console,"
-          + " validate_attributes, get_attribute_hints, PowerCycle.")
+          + " validate_attributes, get_attribute_hints, PowerCycle, Recover.")
   String commandName;
 
   @CommandLine.Option(names = "--param", paramLabel = "NAME=VALUE",
-      description = "A remote command's parameter (repeatable): remote_save_snapshot"
+      description = "A command's parameter (repeatable): remote_save_snapshot"
           + " snapshot_name, save_memory (Yes|No); remote_restore_snapshot snapshot_name;"
           + " remote_remove_snapshot snapshot_name, remove_child (Yes|No); reconfigure_vm cpu,"
-          + " ram (GB), hdd (1:100;2:200); PowerCycle delay (seconds).")
+          + " ram (GB), hdd (1:100;2:200); PowerCycle delay (seconds); Recover hypervisor (a"
+          + " URI of Hypervisors).")
   java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
 
   @CommandLine.Mixin

@@ -13,6 +13,7 @@ import dev.hangar.driver.internal.DeployCommand;
 import dev.hangar.driver.internal.Guard;
 import dev.hangar.driver.internal.InfraCommands;
 import dev.hangar.driver.internal.DesignerCommands;
+import dev.hangar.driver.internal.RecoverCommands;
 import dev.hangar.driver.internal.SavedAppCommands;
 import dev.hangar.driver.internal.SnapshotCommands;
 import dev.hangar.driver.internal.VmChangeCommands;
@@ -38,8 +39,8 @@ import java.util.function.Function;
  * {@code remote_get_snapshots}, remoteRestoreSnapshot = {@code remote_restore_snapshot},
  * remoteRemoveSnapshot = {@code remote_remove_snapshot}, reconfigureVm = {@code reconfigure_vm},
  * getVmConsole = {@code get_vm_console}, validateAttributes = {@code validate_attributes},
- * getAttributeHints = {@code get_attribute_hints}, powerCycle = {@code PowerCycle}
- * (see {@link Command}). A command whose part the provider's backend lacks (no snapshots, no
+ * getAttributeHints = {@code get_attribute_hints}, powerCycle = {@code PowerCycle},
+ * recover = {@code Recover} (see {@link Command}). A command whose part the provider's backend lacks (no snapshots, no
  * saved apps, no reconfigure) raises a {@link ClientException} naming the command and the Cloud
  * Type. Thread-safe and stateless: one instance serves concurrent commands.
  */
@@ -53,6 +54,7 @@ public final class CloudProviderDriver {
   private final SnapshotCommands snapshots = new SnapshotCommands(codec);
   private final VmChangeCommands changes = new VmChangeCommands(codec);
   private final DesignerCommands designer = new DesignerCommands(codec);
+  private final RecoverCommands recovery = new RecoverCommands();
 
   public CloudProviderDriver(BackendRegistry backends, OrchestratorApi.Factory apis) {
     this.resolver = new BackendResolver(backends);
@@ -236,5 +238,13 @@ public final class CloudProviderDriver {
     try (CommandRun r = new CommandRun(command, context, apis, resolver, cancellation)) {
       return body.apply(r);
     }
+  }
+
+  /**
+   * Recover: restarts the VMs of the unreachable {@code hypervisor} (empty: of every unreachable
+   * hypervisor of an area) on live hosts of their area. Returns one line per VM.
+   */
+  public String recover(ResourceCommandContext context, String hypervisor) {
+    return run(Command.RECOVER, context, null, r -> recovery.recover(r, hypervisor));
   }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The commands of the Cloud Provider Standard and those beyond it that the platform's best cloud
  * provider shells offer (save and restore, snapshots, reconfigure, console, attribute checks,
- * PowerCycle), with their exact names, contexts and parameters.
+ * PowerCycle, Recover), with their exact names, contexts and parameters.
  */
 public enum Command {
   GET_INVENTORY("get_inventory", "GetInventory", AutoLoadCommandContext.class, false, false),
@@ -74,7 +74,14 @@ public enum Command {
       true, false),
   POWER_CYCLE("PowerCycle", "PowerCycle", ResourceRemoteCommandContext.class, false, false,
       CommandParameter.text("delay", "Delay", "Seconds between power off and power on (0 to"
-          + " 3600)", true));
+          + " 3600)", true)),
+  /**
+   * Recover (on the cloud provider): restarts the VMs of an unreachable hypervisor on a live host
+   * of its area; answers one line per VM.
+   */
+  RECOVER("Recover", "Recover", ResourceCommandContext.class, false, false,
+      CommandParameter.text("hypervisor", "Hypervisor", "The libvirt URI of the dead hypervisor"
+          + " whose VMs to recover; empty: every unreachable hypervisor of an area", false));
 
   private final String standardName;
   private final String rpcName;

@@ -96,6 +96,7 @@ public final class CommandDispatcher {
           request);
       case POWER_CYCLE -> driver.powerCycle((ResourceRemoteCommandContext) context,
           p.get("delay"), cancellation);
+      case RECOVER -> driver.recover((ResourceCommandContext) context, p.get("hypervisor"));
     };
   }
 }

@@ -4,6 +4,7 @@ import dev.hangar.driver.Command;
 import dev.hangar.proto.v1.AutoLoadCommandRequest;
 import dev.hangar.proto.v1.CloudProviderGrpc;
 import dev.hangar.proto.v1.CommandResponse;
+import dev.hangar.proto.v1.RecoverRequest;
 import dev.hangar.proto.v1.ResourceCommandRequest;
 import dev.hangar.proto.v1.ResourceRemoteCommandRequest;
 import dev.hangar.proto.v1.DriverMessage;
@@ -155,6 +156,12 @@ final class CloudProviderService extends CloudProviderGrpc.CloudProviderImplBase
   public void plan(PlanRequest r, StreamObserver<CommandResponse> out) {
     calls.plan(r.getCommand(), r.getContext(), r.getContext().getReservation().getReservationId(),
         r.getRequestJson(), out);
+  }
+
+  @Override
+  public void recover(RecoverRequest r, StreamObserver<CommandResponse> out) {
+    calls.run(Command.RECOVER, r.getContext(), r.getContext().getReservation().getReservationId(),
+        null, r.getParametersMap(), out);
   }
 
   private void resource(Command c, ResourceCommandRequest r, StreamObserver<CommandResponse> out) {

@@ -114,7 +114,11 @@ final class CommandStream implements StreamObserver<DriverMessage> {
       case GET_ATTRIBUTE_HINTS -> resource(Command.GET_ATTRIBUTE_HINTS,
           c.getGetAttributeHints());
       case POWER_CYCLE -> remote(Command.POWER_CYCLE, c.getPowerCycle());
-      case PLAN, COMMAND_NOT_SET -> null;
+      case PLAN -> null;
+      case RECOVER -> new Call(Command.RECOVER, c.getRecover().getContext(),
+          c.getRecover().getContext().getReservation().getReservationId(), null,
+          c.getRecover().getParametersMap());
+      case COMMAND_NOT_SET -> null;
     };
     if (call == null) {
       fail("the CommandCall names no command");

@@ -7,6 +7,7 @@ import dev.hangar.proto.v1.AutoLoadCommandRequest;
 import dev.hangar.proto.v1.CloudProviderGrpc;
 import dev.hangar.proto.v1.PlanRequest;
 import dev.hangar.proto.v1.ResourceCommandContext;
+import dev.hangar.proto.v1.RecoverRequest;
 import dev.hangar.proto.v1.ResourceCommandRequest;
 import dev.hangar.proto.v1.ResourceRemoteCommandContext;
 import dev.hangar.proto.v1.ResourceRemoteCommandRequest;
@@ -95,6 +96,10 @@ public final class HostClient implements AutoCloseable {
         return s.getVmConsole(remote(context, parameters)).getResponseJson();
       case POWER_CYCLE:
         return s.powerCycle(remote(context, parameters)).getResponseJson();
+      case RECOVER:
+        return s.recover(RecoverRequest.newBuilder().setContext(ContextMessages.fromJson(context,
+            ResourceCommandContext.newBuilder(), "context")).putAllParameters(parameters)
+            .build()).getResponseJson();
       case SAVE_APP:
         return s.saveApp(resource(context, req)).getResponseJson();
       case DELETE_SAVED_APPS:

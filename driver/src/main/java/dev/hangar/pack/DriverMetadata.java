@@ -99,6 +99,9 @@ public final class DriverMetadata {
           "Lists the values an app template's attribute can take.");
       case POWER_CYCLE -> new Entry(c, HIDDEN, "Power Cycle", "power",
           "Powers the VM off, waits, and powers it on.");
+      case RECOVER -> new Entry(c, CONFIGURATION, "Recover", "allow_unreserved",
+          "Restarts the VMs of an unreachable hypervisor on a live host of its area (KVM).",
+          ADMIN_ONLY);
     });
   }
 

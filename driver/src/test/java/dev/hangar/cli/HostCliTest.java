@@ -87,6 +87,12 @@ class HostCliTest {
     assertThat(none.code()).isEqualTo(Main.RAISED);
     assertThat(none.err()).contains("remote_get_snapshots failed: INVALID_ARGUMENT:"
         + " remote_get_snapshots is not supported for Cloud Type 'KVM'");
+    // Recover goes by its own RPC with its parameter; this cloud has no hypervisor recovery.
+    CliRunner recover = CliRunner.runWith(ENV, "call", "Recover", "--target", target,
+        "--context", path("contexts/kvm-provider.json"), "--param", "hypervisor=qemu:///system");
+    assertThat(recover.code()).isEqualTo(Main.RAISED);
+    assertThat(recover.err()).contains("Recover failed: INVALID_ARGUMENT: Recover is not"
+        + " supported for Cloud Type 'KVM': its backend has no hypervisor recovery");
   }
 
   private static String[] with(String[] args, String... more) {

@@ -139,7 +139,9 @@ class SamplesCallTest {
       new Sample("get_vm_console", "contexts/kvm-remote-db.json", null, NO_UID,
           List.of("--set", "dbUuid="), true, null),
       new Sample("PowerCycle", "contexts/aws-remote-app.json", null,
-          "delay must be a number of seconds", List.of("--param", "delay=soon"), true, null));
+          "delay must be a number of seconds", List.of("--param", "delay=soon"), true, null),
+      new Sample("Recover", "contexts/kvm-provider.json", null, "attribute 'Areas' is empty",
+          List.of("--param", "hypervisor="), true, null));
 
   @BeforeAll
   static void startEc2Peer() {

@@ -69,7 +69,10 @@ final class DomainEdits {
     }
   }
 
-  /** Replaces Hangar's metadata element, live and in the definition. */
+  /**
+   * Replaces Hangar's metadata element, live and in the definition, and rewrites the VM's stored
+   * definition when it has one ({@link StoredDefinitions}), so a recovery finds it as it is now.
+   */
   static void writeMetadata(Hypervisor host, Domain domain, VmMetadata metadata)
       throws LibvirtException {
     int flags = domain.isActive() == 1 ? LIVE | CONFIG : CONFIG;
@@ -78,6 +81,9 @@ final class DomainEdits {
           VmMetadata.NAMESPACE, flags);
       return null;
     });
+    if (metadata.definitionVolume().isPresent()) {
+      StoredDefinitions.save(host, domain);
+    }
   }
 
   private static void redefine(Hypervisor host, Domain domain, String xml)

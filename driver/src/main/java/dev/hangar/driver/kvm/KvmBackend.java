@@ -6,6 +6,7 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L2Fabric;
 import dev.hangar.driver.spi.DeployPolicy;
+import dev.hangar.driver.spi.HostRecovery;
 import dev.hangar.driver.spi.Planner;
 import dev.hangar.driver.spi.Reaper;
 import dev.hangar.driver.spi.SavedAppService;
@@ -23,6 +24,7 @@ final class KvmBackend implements Backend {
   private final KvmSavedApps savedApps;
   private final KvmAttributeAdvisor advisor;
   private final KvmPlanner planner;
+  private final VmRecovery recovery;
 
   /** {@code policy}: the marks and quotas of what Deploy makes, read when a Deploy needs them. */
   KvmBackend(KvmSettings settings, KvmRuntime runtime, Supplier<DeployPolicy> policy) {
@@ -36,6 +38,7 @@ final class KvmBackend implements Backend {
     this.savedApps = new KvmSavedApps(settings, runtime, locator);
     this.advisor = new KvmAttributeAdvisor(settings, locator);
     this.planner = new KvmPlanner(settings, runtime, locator, policy, l2);
+    this.recovery = new VmRecovery(settings, runtime, locator, ports);
   }
 
   @Override
@@ -71,6 +74,11 @@ final class KvmBackend implements Backend {
   @Override
   public Optional<Planner> planner() {
     return Optional.of(planner);
+  }
+
+  @Override
+  public Optional<HostRecovery> recovery() {
+    return Optional.of(recovery::recoverHosts);
   }
 
   @Override

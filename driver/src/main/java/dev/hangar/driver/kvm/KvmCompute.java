@@ -34,6 +34,7 @@ final class KvmCompute implements ComputeService {
   private final VmPower power;
   private final VmAccess access;
   private final VmReshaper reshaper;
+  private final VmRecovery recovery;
 
   KvmCompute(KvmSettings settings, KvmRuntime runtime, VmLocator locator, OvsPorts ports,
       java.util.function.Supplier<dev.hangar.driver.spi.DeployPolicy> policy) {
@@ -44,6 +45,7 @@ final class KvmCompute implements ComputeService {
     this.deployer = new KvmDeployer(settings, runtime, locator, ports, policy);
     this.power = new VmPower(runtime);
     this.access = new VmAccess(runtime, locator);
+    this.recovery = new VmRecovery(settings, runtime, locator, ports);
     KvmQuota quota = new KvmQuota(settings, runtime);
     this.reshaper = new VmReshaper(settings, scope -> quota.check(policy.get(), scope));
   }
@@ -67,12 +69,35 @@ final class KvmCompute implements ComputeService {
     return deployer.deploy(request, scope);
   }
 
+  /**
+   * PowerOn. With areas, a VM whose hypervisor is unreachable is first recovered on a live host
+   * of its area ({@link VmRecovery}, which starts it), and a stale copy is fenced; a VM found
+   * current is started where it is and its stored definition brought up to date.
+   */
   @Override
   public void powerOn(DeployedVm vm, CommandScope scope) {
-    onExisting(vm, scope, "power on", (host, domain) -> {
-      restorePorts(host, domain);
-      power.on(host, domain, vm);
-    });
+    if (settings.areas().isEmpty()) {
+      onExisting(vm, scope, "power on", (host, domain) -> {
+        restorePorts(host, domain);
+        power.on(host, domain, vm);
+      });
+      return;
+    }
+    try (VmLocks.Held held = runtime.locks().lock(uuid(vm), scope)) {
+      VmRecovery.Outcome o = recovery.recover(vm.uid(), scope);
+      if (o.moved()) {
+        scope.progress(vm.resourceName() + ": " + o.describe());
+        return;
+      }
+      VmLocator.Located at = existing(vm);
+      try {
+        restorePorts(at.host(), at.domain());
+        power.on(at.host(), at.domain(), vm);
+        StoredDefinitions.save(at.host(), at.domain());
+      } catch (LibvirtException e) {
+        throw LibvirtErrors.wrap("power on " + vm.resourceName(), at.host().uri(), e);
+      }
+    }
   }
 
   /**

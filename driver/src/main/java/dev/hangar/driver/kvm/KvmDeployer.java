@@ -138,6 +138,7 @@ final class KvmDeployer {
       scope.progress("Found " + view.name() + " from an earlier attempt of this Deploy on "
           + host.uri());
       makeVolumes(host, plan, scope, null);
+      StoredDefinitions.save(host, found.domain()); // when its metadata names one
       String ip = starter.ensureStarted(host, found.domain(), plan, view, scope);
       return outcome(plan, host, found.domain(), ip, "found the VM an earlier attempt made on "
           + host.uri(), subnets, null);
@@ -164,10 +165,16 @@ final class KvmDeployer {
       disks.add(new DomainSpec.Disk(settings.storagePool(), v.name(), v.format(), v.readonly()));
       volumes.add(settings.storagePool() + "/" + v.name());
     }
+    String area = settings.areas().areaOf(host.uri()).orElse("");
+    String definition = settings.storagePool() + "/"
+        + StoredDefinitions.volumeName(plan.uuid().toString());
+    if (!area.isEmpty()) {
+      volumes.add(definition);
+    }
     List<DomainSpec.Nic> nics = nics(host, plan);
     VmMetadata meta = new VmMetadata(scope.reservationId(), plan.appName(),
         plan.deploymentPath(), plan.actionId(), plan.template(), settings.ovsBridge(), volumes,
-        Map.of());
+        Map.of(), area, area.isEmpty() ? "" : host.uri(), area.isEmpty() ? 0 : 1);
     DomainSpec spec = new DomainSpec(plan.name(), plan.uuid(),
         settings.virtualization().domainType(host.domainTypes()).orElseThrow(),
         plan.memoryMiB(), plan.vcpus(), plan.fromTemplate() ? new DomainSpec.DiskBoot()
@@ -182,6 +189,11 @@ final class KvmDeployer {
     // Counted after the define, this VM included: of Deploys racing past a limit, the last to
     // define sees all the others and rolls back, so none overshoots (KvmQuota).
     new KvmQuota(settings, runtime).check(policy, scope);
+    if (!area.isEmpty()) {
+      // The definition is kept beside the disk, so a host of the area can recover the VM.
+      rollback.push("stored definition", () -> Volumes.delete(host, definition));
+      StoredDefinitions.save(host, domain);
+    }
     makeVolumes(host, plan, scope, rollback);
     List<DomainSpec.OvsNic> ovs = nics.stream().filter(DomainSpec.OvsNic.class::isInstance)
         .map(DomainSpec.OvsNic.class::cast).toList();

@@ -20,11 +20,12 @@ import java.util.regex.Pattern;
 /**
  * The KVM provider attributes, parsed and checked, as one command sees them. With VLAN Type
  * VXLAN, {@code tunnelEndpoints} holds each hypervisor's tunnel address, in the order of
- * {@code hypervisors}; with VLAN it is empty.
+ * {@code hypervisors}; with VLAN it is empty. {@code areas} groups the hypervisors for recovery
+ * (attribute 'Areas').
  */
 record KvmSettings(List<HypervisorTarget> hypervisors, String storagePool,
     String managementNetwork, String ovsBridge, Virtualization virtualization,
-    SegmentKind segments, List<String> tunnelEndpoints) {
+    SegmentKind segments, List<String> tunnelEndpoints, KvmAreas areas) {
   static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
   private static final Pattern IPV4 = Pattern.compile(
       "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -77,9 +78,10 @@ record KvmSettings(List<HypervisorTarget> hypervisors, String storagePool,
     List<String> endpoints = segments == SegmentKind.VXLAN
         ? tunnelEndpoints(split(string(v, ProviderModel.TUNNEL_ENDPOINTS)), uris.size())
         : List.of();
+    KvmAreas areas = KvmAreas.parse(string(v, ProviderModel.AREAS), uris);
     return new KvmSettings(targets, string(v, ProviderModel.STORAGE_POOL).strip(),
         string(v, ProviderModel.MANAGEMENT_NETWORK).strip(), bridge, virtualization, segments,
-        endpoints);
+        endpoints, areas);
   }
 
   /** The tunnel address of a hypervisor (VXLAN only). */

@@ -12,15 +12,24 @@ import org.libvirt.LibvirtException;
 
 /**
  * Finds a VM by its domain UUID on the provider's hypervisors: the host Deploy recorded first,
- * then the others. "Not found" is only claimed when every host answered.
+ * then the others. "Not found" is only claimed when every host answered. With areas (attribute
+ * 'Areas') every reachable host is asked, and a VM found on several (a recovered VM whose old
+ * host came back) is resolved by {@link VmFencing} before the caller sees it.
  */
 final class VmLocator {
   private final KvmSettings settings;
   private final KvmRuntime runtime;
 
+  private final VmFencing fencing;
+
   VmLocator(KvmSettings settings, KvmRuntime runtime) {
     this.settings = settings;
     this.runtime = runtime;
+    this.fencing = new VmFencing(new OvsPorts(runtime, settings.ovsBridge()));
+  }
+
+  VmFencing fencing() {
+    return fencing;
   }
 
   /** A VM on its host. */
@@ -62,6 +71,9 @@ final class VmLocator {
   }
 
   Optional<Located> findOn(List<Hypervisor> hosts, String uuid) {
+    if (!settings.areas().isEmpty()) {
+      return findAll(hosts, uuid);
+    }
     for (Hypervisor h : hosts) {
       try {
         return Optional.of(new Located(h, h.connect().domainLookupByUUIDString(uuid)));
@@ -76,6 +88,26 @@ final class VmLocator {
       }
     }
     return Optional.empty();
+  }
+
+  /** Every copy on {@code hosts}; several are fenced down to the newest. */
+  private Optional<Located> findAll(List<Hypervisor> hosts, String uuid) {
+    List<VmFencing.Copy> copies = new ArrayList<>();
+    for (Hypervisor h : hosts) {
+      try {
+        VmFencing.on(h, uuid).ifPresent(copies::add);
+      } catch (LibvirtException e) {
+        if (LibvirtErrors.isUnsupported(e)) {
+          throw new ClientException("'" + uuid + "' is not a VM uuid of this provider");
+        }
+        throw LibvirtErrors.wrap("look up VM " + uuid, h.uri(), e);
+      }
+    }
+    if (copies.isEmpty()) {
+      return Optional.empty();
+    }
+    VmFencing.Copy keep = fencing.resolve(copies);
+    return Optional.of(new Located(keep.host(), keep.domain()));
   }
 
   static String describe(Map<String, String> down) {

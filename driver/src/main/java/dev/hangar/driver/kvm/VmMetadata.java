@@ -20,9 +20,15 @@ import org.w3c.dom.Element;
  * creating action), what Deploy made for it beside the domain (volumes), and the VLAN each OVS
  * vNIC was last connected to ({@code vlans}, by device; absent = parked), so that any host
  * process can find, describe, reconnect and delete it later.
+ *
+ * <p>For a VM deployed on a hypervisor of an area (attribute 'Areas'): {@code area}, its
+ * {@code home} (the hypervisor URI the definition belongs to) and {@code generation} (1 at
+ * Deploy, one more at each recovery onto another host). A copy of the domain with a lower
+ * generation than another is stale and is fenced ({@link VmFencing}). Empty area: none, 0.
  */
 record VmMetadata(String sandboxId, String appName, String deploymentPath, String actionId,
-    String template, String ovsBridge, List<String> volumes, Map<String, PortVlan> vlans) {
+    String template, String ovsBridge, List<String> volumes, Map<String, PortVlan> vlans,
+    String area, String home, long generation) {
   static final String NAMESPACE = "https://hangar.dev/xmlns/vm/1";
   static final String PREFIX = "hangar";
   /** VIR_DOMAIN_METADATA_ELEMENT. */
@@ -31,6 +37,32 @@ record VmMetadata(String sandboxId, String appName, String deploymentPath, Strin
   VmMetadata {
     volumes = List.copyOf(volumes);
     vlans = Collections.unmodifiableMap(new TreeMap<>(vlans));
+    area = area == null ? "" : area;
+    home = home == null ? "" : home;
+  }
+
+  /** Metadata of a VM outside any area. */
+  VmMetadata(String sandboxId, String appName, String deploymentPath, String actionId,
+      String template, String ovsBridge, List<String> volumes, Map<String, PortVlan> vlans) {
+    this(sandboxId, appName, deploymentPath, actionId, template, ovsBridge, volumes, vlans, "",
+        "", 0);
+  }
+
+  /** This metadata with other volumes (the rest kept). */
+  VmMetadata withVolumes(List<String> next) {
+    return new VmMetadata(sandboxId, appName, deploymentPath, actionId, template, ovsBridge,
+        next, vlans, area, home, generation);
+  }
+
+  /** This metadata for a copy defined on {@code newHome}, one generation on. */
+  VmMetadata movedTo(String newHome) {
+    return new VmMetadata(sandboxId, appName, deploymentPath, actionId, template, ovsBridge,
+        volumes, vlans, area, newHome, generation + 1);
+  }
+
+  /** {@code pool/volume} of the stored definition ({@link StoredDefinitions}), or empty. */
+  java.util.Optional<String> definitionVolume() {
+    return volumes.stream().filter(v -> v.endsWith(StoredDefinitions.SUFFIX)).findFirst();
   }
 
   /** The VLAN recorded for {@code device}: parked unless a setVlan recorded another. */
@@ -49,7 +81,7 @@ record VmMetadata(String sandboxId, String appName, String deploymentPath, Strin
       }
     });
     return new VmMetadata(sandboxId, appName, deploymentPath, actionId, template, ovsBridge,
-        volumes, next);
+        volumes, next, area, home, generation);
   }
 
   /** Writes the {@code vm} element in Hangar's namespace, inside a domain's XML. */
@@ -85,6 +117,11 @@ record VmMetadata(String sandboxId, String appName, String deploymentPath, Strin
     text(w, prefix, "actionId", actionId);
     text(w, prefix, "template", template);
     text(w, prefix, "ovsBridge", ovsBridge);
+    if (!area.isEmpty()) {
+      text(w, prefix, "area", area);
+      text(w, prefix, "home", home);
+      text(w, prefix, "generation", Long.toString(generation));
+    }
     for (String v : volumes) {
       text(w, prefix, "volume", v);
     }
@@ -143,7 +180,8 @@ record VmMetadata(String sandboxId, String appName, String deploymentPath, Strin
       vlans.put(Xml.attr(n, "dev"), vlan(n));
     }
     return new VmMetadata(field(vm, "sandbox"), field(vm, "app"), field(vm, "deploymentPath"),
-        field(vm, "actionId"), field(vm, "template"), field(vm, "ovsBridge"), volumes, vlans);
+        field(vm, "actionId"), field(vm, "template"), field(vm, "ovsBridge"), volumes, vlans,
+        field(vm, "area"), field(vm, "home"), generation(field(vm, "generation")));
   }
 
   private static PortVlan vlan(Element nic) {
@@ -156,6 +194,14 @@ record VmMetadata(String sandboxId, String appName, String deploymentPath, Strin
     }
     String mode = Xml.attr(nic, "mode");
     return new PortVlan(number(Xml.attr(nic, "tag")), trunks, mode.isEmpty() ? null : mode);
+  }
+
+  private static long generation(String s) {
+    try {
+      return s.isBlank() ? 0 : Long.parseLong(s.strip());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static Integer number(String s) {

@@ -166,9 +166,7 @@ final class VmReshaper {
     }
     if (view.metadata() != null) {
       VmMetadata before = view.metadata();
-      VmMetadata after = new VmMetadata(before.sandboxId(), before.appName(),
-          before.deploymentPath(), before.actionId(), before.template(), before.ovsBridge(),
-          volumes, before.vlans());
+      VmMetadata after = before.withVolumes(volumes);
       DomainEdits.writeMetadata(host, domain, after);
       rollback.push("the metadata of " + view.name(),
           () -> DomainEdits.writeMetadata(host, domain, before));

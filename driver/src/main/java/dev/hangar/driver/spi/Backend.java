@@ -45,6 +45,11 @@ public interface Backend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** Recover: a dead hypervisor's VMs restarted elsewhere in its area; empty: not offered. */
+  default Optional<HostRecovery> recovery() {
+    return Optional.empty();
+  }
+
   @Override
   default void close() {}
 }

@@ -98,8 +98,8 @@ public final class RealLibvirtd implements AutoCloseable {
   private final Path dir;
   private final String netns;
   private final Process virtlogd;
-  private final Process libvirtd;
-  private final Connect connection;
+  private volatile Process libvirtd;
+  private volatile Connect connection;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread shutdownHook;
 
@@ -258,6 +258,71 @@ public final class RealLibvirtd implements AutoCloseable {
       deleteNetns(netns);
       LocalProcesses.deleteTree(dir);
       throw new IOException(message, e);
+    }
+  }
+
+  /**
+   * A host that dies: SIGKILL to libvirtd and to every qemu of this host at once. virtlogd,
+   * dnsmasq and the namespaces stay, so {@link #restartDaemon} brings libvirtd back with the
+   * domain definitions it had (their guests stopped, as after a power loss). Meanwhile clients
+   * get "connection refused" at once.
+   */
+  public void killDaemonAndGuests() throws IOException {
+    kill(true);
+  }
+
+  /**
+   * A host cut off from its clients while its guests run on: SIGKILL to libvirtd only. Its qemu
+   * processes keep running (and holding their disks); {@link #restartDaemon} brings libvirtd back,
+   * which takes them up again.
+   */
+  public void killDaemonOnly() throws IOException {
+    kill(false);
+  }
+
+  private void kill(boolean guests) throws IOException {
+    Set<Long> victims = new LinkedHashSet<>();
+    victims.add(libvirtd.pid());
+    for (long pid : guests ? netnsPids(netns) : List.<Long>of()) {
+      try {
+        if (Files.readString(Path.of("/proc/" + pid + "/cmdline")).contains("qemu-system")) {
+          victims.add(pid);
+        }
+      } catch (IOException e) {
+        // gone already
+      }
+    }
+    victims.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    if (!awaitStopped(victims, Duration.ofSeconds(10))) {
+      throw new IOException("libvirtd or a qemu of " + netns + " outlived SIGKILL");
+    }
+    try {
+      libvirtd.waitFor(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Files.deleteIfExists(dir.resolve("run/libvirt-sock"));
+  }
+
+  /** Starts libvirtd again after {@link #killDaemonAndGuests}, in the same namespaces. */
+  public void restartDaemon() throws IOException {
+    List<String> daemon = new ArrayList<>(List.of("nsenter", "--target",
+        Long.toString(virtlogd.pid()), "--mount", "--net", "--", LIBVIRTD, "-p",
+        dir.resolve("libvirtd.pid").toString(), "-f",
+        dir.resolve("etc/libvirtd.conf").toString()));
+    if (Files.readString(dir.resolve("etc/libvirtd.conf")).contains("listen_tcp = 1")) {
+      daemon.add("--listen");
+    }
+    libvirtd = new ProcessBuilder(daemon).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("libvirtd.log").toFile()))
+        .start();
+    awaitSocket(libvirtd, dir.resolve("run/libvirt-sock"), "libvirtd");
+    try {
+      Connect conn = new Connect(uri(dir));
+      conn.getVersion();
+      connection = conn;
+    } catch (LibvirtException e) {
+      throw new IOException("restarted libvirtd does not answer: " + e.getMessage(), e);
     }
   }
 
