@@ -14,9 +14,10 @@ import org.libvirt.LibvirtException;
  * {@link DeployClaims claim} is still held. Below zero, this Deploy gives way.
  *
  * <p>Why that never overcommits, with any number of sandbox hosts and no lock: a claimed VM
- * stays counted (inactive with its claim, then running) from its define on. Of any set of
- * Deploys that all kept their VMs on a host, the last to check saw every other one already
- * defined, so its sum held them all. Deploys racing for the last memory may all give way where
+ * stays counted (inactive with its claim, then running) from its define on, because the free
+ * memory is read after the domains' states (one that starts in between counts twice, never
+ * zero times). Of any set of Deploys that all kept their VMs on a host, the last to check saw
+ * every other one already defined, so its sum held them all. Deploys racing for the last memory may all give way where
  * one would have fitted; they retry (see KvmDeployer), oldest first.
  */
 final class MemoryCheck {
@@ -24,7 +25,7 @@ final class MemoryCheck {
 
   /** Free bytes left on {@code host} once every Deploy in flight there is counted. */
   static long leftAfterInFlight(Hypervisor host) throws LibvirtException {
-    long free = Placement.freeMemory(host);
+    long inFlight = 0;
     List<Domain> all = List.of(host.connect().listAllDomains(0));
     try {
       Set<String> claimed = new HashSet<>();
@@ -39,7 +40,7 @@ final class MemoryCheck {
           if (!claimed.contains(d.getUUIDString()) || d.isActive() == 1) {
             continue;
           }
-          free -= d.getInfo().maxMem * 1024;
+          inFlight += d.getInfo().maxMem * 1024;
         } catch (LibvirtException e) {
           if (!LibvirtErrors.isGone(e)) {
             throw e;
@@ -55,7 +56,9 @@ final class MemoryCheck {
         }
       }
     }
-    return free;
+    // Read after the states: a VM that started since its state was read is counted twice (safe);
+    // read before, a VM starting in between would be counted nowhere.
+    return Placement.freeMemory(host) - inFlight;
   }
 
   private static String name(Domain d) throws LibvirtException {
