@@ -9,6 +9,7 @@ import dev.hangar.driver.Command;
 import dev.hangar.driver.CommandDispatcher;
 import dev.hangar.driver.HangarException;
 import dev.hangar.driver.OrchestratorApi;
+import dev.hangar.host.metrics.HostMetrics;
 import dev.hangar.proto.v1.CommandResponse;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -44,9 +45,17 @@ final class CommandCalls {
   private final ThreadPoolExecutor pool;
   private final int maxCommands;
   private final int maxQueued;
+  private final HostMetrics metrics;
 
   CommandCalls(CommandDispatcher dispatcher, int maxCommands, int maxQueued) {
+    this(dispatcher, maxCommands, maxQueued, HostMetrics.none());
+  }
+
+  /** {@code metrics} counts the commands and shows the pool's running and waiting ones. */
+  CommandCalls(CommandDispatcher dispatcher, int maxCommands, int maxQueued,
+      HostMetrics metrics) {
     this.dispatcher = dispatcher;
+    this.metrics = metrics;
     this.maxCommands = maxCommands;
     this.maxQueued = maxQueued;
     BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>()
@@ -54,6 +63,7 @@ final class CommandCalls {
     this.pool = new ThreadPoolExecutor(maxCommands, maxCommands, 60, TimeUnit.SECONDS, queue,
         threads(), new ThreadPoolExecutor.AbortPolicy());
     pool.allowCoreThreadTimeOut(true);
+    metrics.bindLimiter(this::running, this::queued, maxCommands, maxQueued);
   }
 
   /** Where a command's outcome goes: a unary call's observer, or RunCommand's stream. */
@@ -113,7 +123,7 @@ final class CommandCalls {
               + " commands and has " + maxQueued + " waiting (its --max-commands and"
               + " --max-queued); retry later");
       answer.answer(null, s);
-      logLine(command, reservationId, request, start, s);
+      ended(command, reservationId, request, start, s);
     }
   }
 
@@ -136,7 +146,7 @@ final class CommandCalls {
       }
     }
     out.answer(response, status);
-    logLine(command, reservationId, request, start, status);
+    ended(command, reservationId, request, start, status);
   }
 
   private CommandContext read(Command command, MessageOrBuilder context) {
@@ -169,6 +179,12 @@ final class CommandCalls {
     }
   }
 
+  private void ended(Command command, String reservationId, String request, long start,
+      Status status) {
+    metrics.commandEnded(command, status.getCode(), System.nanoTime() - start);
+    logLine(command, reservationId, request, start, status);
+  }
+
   private static void logLine(Command command, String reservationId, String request, long start,
       Status status) {
     if (!log.isInfoEnabled()) {
@@ -195,6 +211,11 @@ final class CommandCalls {
 
   int running() {
     return pool.getActiveCount();
+  }
+
+  /** Commands waiting for a free slot. */
+  int queued() {
+    return pool.getQueue().size();
   }
 
   /** Refuses new commands; those running go on. */
