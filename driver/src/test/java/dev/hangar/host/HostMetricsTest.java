@@ -15,7 +15,14 @@ import dev.hangar.host.metrics.HostMetrics;
 import dev.hangar.host.metrics.MetricsServer;
 import dev.hangar.testing.Contexts;
 import dev.hangar.testing.InMemoryCloud;
+import dev.hangar.proto.v1.CloudProviderGrpc;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -206,6 +213,48 @@ class HostMetricsTest {
     assertThat(Scrape.get(server.address(), "/metrics", "HEAD").statusCode()).isEqualTo(200);
     assertThatThrownBy(() -> MetricsServer.start(HostTesting.LOOPBACK, HostMetrics.none()))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("metrics are off");
+  }
+
+  @Test
+  void theHealthListenerTellsNotServingWhileTheHostDrains() throws Exception {
+    start(HostConfig.of(HostTesting.LOOPBACK, TOKEN));
+    HostPort healthAt = host.serveHealth(HostTesting.LOOPBACK);
+    CountDownLatch entered = new CountDownLatch(1);
+    kvm.onOpen(scope -> {
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    ManagedChannel health = Grpc.newChannelBuilder(healthAt.toString(),
+        InsecureChannelCredentials.create()).build();
+    try {
+      HealthGrpc.HealthBlockingStub stub = HealthGrpc.newBlockingStub(health);
+      assertThat(check(stub)).isEqualTo(ServingStatus.SERVING);
+      CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(
+          () -> client.call(Command.DEPLOY, context(), deploy("a"), null), threads);
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
+          () -> host.shutdown(Duration.ofSeconds(30)), threads);
+      HostTesting.eventually("NOT_SERVING during the drain",
+          () -> check(stub) == ServingStatus.NOT_SERVING);
+      assertThat(scrape().value("hangar_commands_in_flight")).isEqualTo(1.0);
+      release.countDown();
+      assertThat(inFlight.get(30, TimeUnit.SECONDS)).contains("\"success\":true");
+      assertThat(shutdown.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(HostInProcessTest.status(() -> check(stub)).getCode())
+          .as("the health listener stops with the host")
+          .isIn(Status.Code.UNAVAILABLE, Status.Code.CANCELLED);
+    } finally {
+      health.shutdownNow();
+    }
+  }
+
+  private static ServingStatus check(HealthGrpc.HealthBlockingStub stub) {
+    return stub.withDeadlineAfter(30, TimeUnit.SECONDS).check(HealthCheckRequest.newBuilder()
+        .setService(CloudProviderGrpc.SERVICE_NAME).build()).getStatus();
   }
 
   private Scrape scrape() {
