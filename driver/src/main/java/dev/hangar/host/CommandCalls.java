@@ -181,7 +181,8 @@ final class CommandCalls {
 
   private void ended(Command command, String reservationId, String request, long start,
       Status status) {
-    metrics.commandEnded(command, status.getCode(), System.nanoTime() - start);
+    metrics.commandEnded(command.standardName(), status.getCode(),
+        System.nanoTime() - start);
     logLine(command, reservationId, request, start, status);
   }
 

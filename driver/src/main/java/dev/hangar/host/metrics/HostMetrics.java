@@ -1,6 +1,5 @@
 package dev.hangar.host.metrics;
 
-import dev.hangar.driver.Command;
 import dev.hangar.driver.OrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
 import io.grpc.Status;
@@ -92,9 +91,11 @@ public final class HostMetrics implements AutoCloseable {
     return registry;
   }
 
-  /** A command ended with {@code code} after {@code nanos}. */
-  public void commandEnded(Command command, Status.Code code, long nanos) {
-    String name = command.standardName();
+  /**
+   * A command ended with {@code code} after {@code nanos}; {@code name} is its label in the
+   * host's log line (the standard's name, from a fixed set).
+   */
+  public void commandEnded(String name, Status.Code code, long nanos) {
     Counter.builder("hangar.commands").description("Commands ended, by the gRPC status code"
         + " they were answered with").tag("command", name).tag("outcome", code.name())
         .register(registry).increment();
