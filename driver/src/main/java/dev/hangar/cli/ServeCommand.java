@@ -12,6 +12,8 @@ import dev.hangar.host.HostConfig;
 import dev.hangar.host.HostPort;
 import dev.hangar.host.SandboxHost;
 import dev.hangar.host.ServerTls;
+import dev.hangar.host.metrics.HostMetrics;
+import dev.hangar.host.metrics.MetricsServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -92,6 +94,16 @@ final class ServeCommand implements Callable<Integer> {
           + " --reap-every); its password attributes are used as given.")
   String reapContext;
 
+  @CommandLine.Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+      description = "Also serve Prometheus metrics at http://HOST:PORT/metrics (plain HTTP, no"
+          + " token; off by default).")
+  String metricsListen;
+
+  @CommandLine.Option(names = "--health-listen", paramLabel = "HOST:PORT",
+      description = "Also serve the gRPC health service alone, without token, in plaintext, on"
+          + " HOST:PORT: for probes that cannot send the token (off by default).")
+  String healthListen;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -118,7 +130,11 @@ final class ServeCommand implements Callable<Integer> {
     HostConfig config;
     Duration reapPeriod;
     String reapContextJson;
+    HostPort metricsAt;
+    HostPort healthAt;
     try {
+      metricsAt = metricsListen == null ? null : HostPort.parse(metricsListen);
+      healthAt = healthListen == null ? null : HostPort.parse(healthListen);
       config = config();
       reapPeriod = reapPeriod();
       reapContextJson = reapPeriod == null ? null : Inputs.substitute(
@@ -128,9 +144,11 @@ final class ServeCommand implements Callable<Integer> {
       err.println("hangar serve: " + e.getMessage());
       return Main.USAGE;
     }
+    HostMetrics metrics = metricsAt == null ? HostMetrics.none() : HostMetrics.prometheus();
     SandboxHost host;
+    MetricsServer metricsServer = null;
     try {
-      host = SandboxHost.start(config, backends);
+      host = SandboxHost.start(config, backends, metrics);
     } catch (IllegalArgumentException e) {
       backends.close();
       err.println("hangar serve: " + e.getMessage());
@@ -140,6 +158,24 @@ final class ServeCommand implements Callable<Integer> {
       err.println("hangar serve: " + e.getMessage());
       return Main.RAISED;
     }
+    String extraLines = "";
+    try {
+      if (healthAt != null) {
+        extraLines += "health on " + host.serveHealth(healthAt) + " (grpc.health.v1 only, no"
+            + " token, plaintext)" + System.lineSeparator();
+      }
+      if (metricsAt != null) {
+        metricsServer = MetricsServer.start(metricsAt, metrics);
+        extraLines += "metrics on http://" + metricsServer.address() + MetricsServer.PATH
+            + System.lineSeparator();
+      }
+    } catch (IOException e) {
+      host.shutdown(Duration.ZERO);
+      backends.close();
+      err.println("hangar serve: " + e.getMessage());
+      return Main.RAISED;
+    }
+    MetricsServer scraped = metricsServer;
     Duration grace = config.grace();
     PeriodicReaper reaper = reapPeriod == null ? null : PeriodicReaper.start(
         new SandboxReaping(backends, c -> RecordingOrchestratorApi.silent()), reapContextJson,
@@ -152,6 +188,11 @@ final class ServeCommand implements Callable<Integer> {
         reaper.close();
       }
       host.shutdown(grace);
+      // After the host: the drain is visible in the metrics until the end.
+      if (scraped != null) {
+        scraped.close();
+      }
+      metrics.close();
       backends.close();
       try {
         embeddedParts.close();
@@ -172,6 +213,7 @@ final class ServeCommand implements Callable<Integer> {
     if (embeddedLine != null) {
       out.println(embeddedLine);
     }
+    out.print(extraLines);
     out.flush();
     host.awaitTermination();
     return Main.OK;

@@ -10,6 +10,7 @@ import dev.hangar.driver.CommandDispatcher;
 import dev.hangar.driver.CommandPlanning;
 import dev.hangar.driver.HangarException;
 import dev.hangar.driver.OrchestratorApi;
+import dev.hangar.host.metrics.HostMetrics;
 import dev.hangar.proto.v1.CommandResponse;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -46,11 +47,19 @@ final class CommandCalls {
   private final ThreadPoolExecutor pool;
   private final int maxCommands;
   private final int maxQueued;
+  private final HostMetrics metrics;
 
   CommandCalls(CommandDispatcher dispatcher, CommandPlanning planning, int maxCommands,
       int maxQueued) {
+    this(dispatcher, planning, maxCommands, maxQueued, HostMetrics.none());
+  }
+
+  /** {@code metrics} counts the commands and shows the pool's running and waiting ones. */
+  CommandCalls(CommandDispatcher dispatcher, CommandPlanning planning, int maxCommands,
+      int maxQueued, HostMetrics metrics) {
     this.dispatcher = dispatcher;
     this.planning = planning;
+    this.metrics = metrics;
     this.maxCommands = maxCommands;
     this.maxQueued = maxQueued;
     BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>()
@@ -58,6 +67,7 @@ final class CommandCalls {
     this.pool = new ThreadPoolExecutor(maxCommands, maxCommands, 60, TimeUnit.SECONDS, queue,
         threads(), new ThreadPoolExecutor.AbortPolicy());
     pool.allowCoreThreadTimeOut(true);
+    metrics.bindLimiter(this::running, this::queued, maxCommands, maxQueued);
   }
 
   /** Where a command's outcome goes: a unary call's observer, or RunCommand's stream. */
@@ -155,7 +165,7 @@ final class CommandCalls {
               + " commands and has " + maxQueued + " waiting (its --max-commands and"
               + " --max-queued); retry later");
       answer.answer(null, s);
-      logLine(label, reservationId, request, start, s);
+      ended(label, reservationId, request, start, s);
     }
   }
 
@@ -177,7 +187,7 @@ final class CommandCalls {
       }
     }
     out.answer(response, status);
-    logLine(label, reservationId, request, start, status);
+    ended(label, reservationId, request, start, status);
   }
 
   private CommandContext read(Command command, MessageOrBuilder context) {
@@ -210,6 +220,12 @@ final class CommandCalls {
     }
   }
 
+  private void ended(String label, String reservationId, String request, long start,
+      Status status) {
+    metrics.commandEnded(label, status.getCode(), System.nanoTime() - start);
+    logLine(label, reservationId, request, start, status);
+  }
+
   private static void logLine(String command, String reservationId, String request, long start,
       Status status) {
     if (!log.isInfoEnabled()) {
@@ -236,6 +252,11 @@ final class CommandCalls {
 
   int running() {
     return pool.getActiveCount();
+  }
+
+  /** Commands waiting for a free slot. */
+  int queued() {
+    return pool.getQueue().size();
   }
 
   /** Refuses new commands; those running go on. */

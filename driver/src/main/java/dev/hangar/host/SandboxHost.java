@@ -5,6 +5,7 @@ import dev.hangar.driver.CommandDispatcher;
 import dev.hangar.driver.CommandPlanning;
 import dev.hangar.driver.OrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
+import dev.hangar.host.metrics.HostMetrics;
 import dev.hangar.proto.v1.CloudProviderGrpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -47,6 +48,8 @@ public final class SandboxHost implements AutoCloseable {
   private final HostConfig config;
   private final HostPort address;
   private boolean stopped;
+  /** The token-free health listener, when {@link #serveHealth} started one. */
+  private Server healthServer;
 
   private SandboxHost(Server server, CommandCalls calls, HealthStatusManager health,
       CallbackChannels callbacks, HostConfig config) {
@@ -66,6 +69,15 @@ public final class SandboxHost implements AutoCloseable {
    */
   public static SandboxHost start(HostConfig config, BackendRegistry backends)
       throws IOException {
+    return start(config, backends, HostMetrics.none());
+  }
+
+  /**
+   * {@link #start(HostConfig, BackendRegistry)} counting commands, callbacks and backend calls
+   * in {@code metrics} (the caller serves and closes them).
+   */
+  public static SandboxHost start(HostConfig config, BackendRegistry backends,
+      HostMetrics metrics) throws IOException {
     ServerCredentials credentials = config.tls() == null ? InsecureServerCredentials.create()
         : config.tls().credentials();
     NettyServerBuilder b;
@@ -83,17 +95,26 @@ public final class SandboxHost implements AutoCloseable {
     b.maxInboundMessageSize(MAX_MESSAGE_BYTES);
     // Orchestrators keep connections open between sandboxes; let their keepalives through.
     b.permitKeepAliveTime(20, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
-    return start(b, config, backends);
+    return start(b, config, backends, metrics);
   }
 
   /** Starts serving on any transport (the tests' in-process one, for instance). */
   public static SandboxHost start(ServerBuilder<?> builder, HostConfig config,
       BackendRegistry backends) throws IOException {
+    return start(builder, config, backends, HostMetrics.none());
+  }
+
+  /** Starts serving on any transport, counting in {@code metrics}. */
+  public static SandboxHost start(ServerBuilder<?> builder, HostConfig config,
+      BackendRegistry backends, HostMetrics metrics) throws IOException {
     CallbackChannels callbacks = new CallbackChannels(config.callbackTimeout());
-    OrchestratorApi.Factory apis = CommandCalls.apis(callbacks);
+    // The metrics wrap the driver's seams (backend SPI, orchestrator API): the driver and the
+    // backends know nothing of them.
+    OrchestratorApi.Factory apis = metrics.meter(CommandCalls.apis(callbacks));
+    BackendRegistry metered = metrics.meter(backends);
     CommandCalls calls = new CommandCalls(
-        new CommandDispatcher(new CloudProviderDriver(backends, apis)),
-        new CommandPlanning(backends, apis), config.maxCommands(), config.maxQueued());
+        new CommandDispatcher(new CloudProviderDriver(metered, apis)),
+        new CommandPlanning(metered, apis), config.maxCommands(), config.maxQueued(), metrics);
     HealthStatusManager health = new HealthStatusManager();
     BearerTokenInterceptor auth = new BearerTokenInterceptor(config::token);
     Server server = builder
@@ -136,6 +157,33 @@ public final class SandboxHost implements AutoCloseable {
       }
     }
     return asked;
+  }
+
+  /**
+   * Also serves the standard health service alone, without the bearer token and in plaintext,
+   * on {@code listen}: for probes that cannot send metadata (Kubernetes' own gRPC probe). It
+   * tells only SERVING or NOT_SERVING, the same status as the health service of the main port
+   * (NOT_SERVING from the start of a shutdown), and stops after the main port.
+   *
+   * @return where it listens (the port it got when asked for port 0)
+   * @throws IOException when it cannot listen there
+   */
+  public synchronized HostPort serveHealth(HostPort listen) throws IOException {
+    if (healthServer != null || stopped) {
+      throw new IllegalStateException("the health listener runs already, or the host stopped");
+    }
+    Server s = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()),
+            InsecureServerCredentials.create())
+        .directExecutor()
+        .addService(health.getHealthService())
+        .build();
+    try {
+      s.start();
+    } catch (IOException e) {
+      throw new IOException("cannot serve health on " + listen + ": " + e.getMessage(), e);
+    }
+    healthServer = s;
+    return bound(s, listen);
   }
 
   public HostConfig config() {
@@ -186,6 +234,9 @@ public final class SandboxHost implements AutoCloseable {
       clean = false;
     } finally {
       callbacks.close();
+      if (healthServer != null) {
+        healthServer.shutdownNow();
+      }
     }
     log.info("stopped serving on {}", address);
     return clean;
