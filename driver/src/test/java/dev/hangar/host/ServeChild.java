@@ -33,9 +33,18 @@ public final class ServeChild {
 
   /** Starts {@code hangar serve --listen 127.0.0.1:0} with the host token, warnings only. */
   public static Process start(Path dir) throws IOException {
+    return start(dir, 0);
+  }
+
+  /**
+   * Starts {@code hangar serve --listen 127.0.0.1:PORT} (0: any free port) with the host token,
+   * warnings only; its stderr is appended to {@code serve.err} in {@code dir}.
+   */
+  public static Process start(Path dir, int port) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of(
         "-Dhangar.home=" + Samples.home(), "-DHANGAR_LOG_LEVEL=WARN"), Main.class, "serve",
-        "--listen", "127.0.0.1:0")).redirectError(dir.resolve("serve.err").toFile());
+        "--listen", "127.0.0.1:" + port)).redirectError(ProcessBuilder.Redirect.appendTo(
+            dir.resolve("serve.err").toFile()));
     pb.environment().put("HANGAR_TOKEN", HostTesting.HOST_TOKEN);
     return pb.start();
   }
