@@ -38,7 +38,7 @@ IDEMPOTENT = frozenset((
     'remote_refresh_ip', 'apply_connectivity_changes', 'prepare_sandbox_infra',
     'cleanup_sandbox_infra', 'validate_attributes', 'get_attribute_hints'))
 # Attempts of an idempotent command over several hosts, the first included.
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 5
 RETRY_BACKOFF_SECONDS = 0.2
 
 log = logging.getLogger('hangar.driver')
