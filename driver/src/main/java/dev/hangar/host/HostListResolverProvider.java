@@ -47,9 +47,10 @@ public final class HostListResolverProvider extends NameResolverProvider {
     return true;
   }
 
+  /** Below the DNS resolver's 5, so that a target without a scheme stays DNS's. */
   @Override
   protected int priority() {
-    return 5;
+    return 4;
   }
 
   @Override
