@@ -9,8 +9,12 @@ message that says what to fix. Tokens and decrypted values never appear in a mes
 """
 
 import asyncio
+import ipaddress
 import logging
+import random
+import socket
 import threading
+import time
 
 import grpc
 import grpc.aio
@@ -24,6 +28,18 @@ SANDBOX_HOST_TOKEN = 'Sandbox Host Token'
 SANDBOX_HOST_CA = 'Sandbox Host CA'
 # How often the cancellation context is read while a command runs.
 CANCEL_POLL_SECONDS = 0.1
+# The commands (CommandCall fields) whose second run does what the first would have, so that an
+# UNAVAILABLE one is run again on the next host when the address names several; the same set as
+# the Java client's (dev.hangar.host.HostRetries, which says why each is safe). RunCommand is one
+# RPC for every command, so gRPC's per-method retry policy cannot tell them apart: the driver
+# retries these itself.
+IDEMPOTENT = frozenset((
+    'get_inventory', 'deploy', 'power_on', 'power_off', 'delete_instance', 'get_vm_details',
+    'remote_refresh_ip', 'apply_connectivity_changes', 'prepare_sandbox_infra',
+    'cleanup_sandbox_infra', 'validate_attributes', 'get_attribute_hints'))
+# Attempts of an idempotent command over several hosts, the first included.
+MAX_ATTEMPTS = 5
+RETRY_BACKOFF_SECONDS = 0.2
 
 log = logging.getLogger('hangar.driver')
 
@@ -186,11 +202,60 @@ async def _write(call, message):
         pass
 
 
+def grpc_target(address):
+    """The gRPC target of the provider's Sandbox Host, and whether it names several hosts.
+
+    ``HOST:PORT`` is one host; ``HOST:PORT,HOST:PORT,...`` several (names are looked up here,
+    once, into grpc's ``ipv4:``/``ipv6:`` list form); ``dns:///NAME:PORT`` every address of the
+    name, looked up by grpc itself (again when a connection fails). Raises ValueError saying
+    what is wrong.
+    """
+    address = address.strip()
+    if address.startswith('dns:///'):
+        _host_port(address[len('dns:///'):])
+        return address, True
+    if '://' in address:
+        raise ValueError('"%s": the only scheme taken is dns:///' % address)
+    parts = [p.strip() for p in address.split(',')]
+    if len(parts) == 1:
+        _host_port(parts[0])
+        return parts[0], False
+    v4, v6 = [], []
+    for part in parts:
+        host, port = _host_port(part)
+        try:
+            ips = [ipaddress.ip_address(host)]
+        except ValueError:
+            try:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            except socket.gaierror as e:
+                raise ValueError('cannot look up "%s" of "%s": %s' % (host, address, e)) from None
+            ips = sorted({ipaddress.ip_address(i[4][0]) for i in infos}, key=str)
+        for ip in ips:
+            (v4 if ip.version == 4 else v6).append((ip, port))
+    if v4:  # grpc takes one family per list: IPv4 when there is any
+        return 'ipv4:' + ','.join('%s:%d' % a for a in v4), True
+    return 'ipv6:' + ','.join('[%s]:%d' % a for a in v6), True
+
+
+def _host_port(text):
+    host, sep, port = text.rpartition(':')
+    host = host[1:-1] if host.startswith('[') and host.endswith(']') else host
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError('"%s" is not HOST:PORT' % text)
+    return host, int(port)
+
+
 class HostConnection:
-    """One channel to one host, reused by every command of the driver instance."""
+    """One channel to the host (or hosts, balanced round-robin), reused by every command of the
+    driver instance."""
 
     def __init__(self, address, token, ca_pem=''):
         self.address = address
+        try:
+            self._target, self.several = grpc_target(address)
+        except ValueError as e:
+            raise HangarHostError('the provider\'s "%s" is not usable: %s' % (SANDBOX_HOST, e))
         self._metadata = (('authorization', 'Bearer ' + token),)
         self._tls = bool(ca_pem.strip())
         self._loop = _event_loop()
@@ -198,11 +263,12 @@ class HostConnection:
             self._open(ca_pem), self._loop).result()
 
     async def _open(self, ca_pem):
+        options = [('grpc.lb_policy_name', 'round_robin')] if self.several else []
         if self._tls:
             credentials = grpc.ssl_channel_credentials(root_certificates=ca_pem.encode())
-            channel = grpc.aio.secure_channel(self.address, credentials)
+            channel = grpc.aio.secure_channel(self._target, credentials, options=options)
         else:
-            channel = grpc.aio.insecure_channel(self.address)
+            channel = grpc.aio.insecure_channel(self._target, options=options)
         return channel, channel.stream_stream(
             RUN_COMMAND, request_serializer=pb.DriverMessage.SerializeToString,
             response_deserializer=pb.HostMessage.FromString)
@@ -214,10 +280,9 @@ class HostConnection:
         """Runs one command (``field`` of CommandCall) and returns its response JSON."""
         message = pb.DriverMessage()
         getattr(message.command, field).CopyFrom(request)
-        future = asyncio.run_coroutine_threadsafe(
-            self._call(message, api, cancellation_context), self._loop)
+        attempts = MAX_ATTEMPTS if self.several and field in IDEMPOTENT else 1
         try:
-            response = future.result()
+            response = self._attempts(message, api, cancellation_context, attempts)
         except _CancelledByPlatform:
             raise CommandCancelledError(
                 command + ' was cancelled; the sandbox host rolled back what it had made',
@@ -228,6 +293,24 @@ class HostConnection:
             raise HangarHostError('the sandbox host at %s ended %s without a response'
                                   % (self.address, command))
         return response
+
+    def _attempts(self, message, api, cancellation_context, attempts):
+        """Runs the command; an UNAVAILABLE answer is run again (on the next host, as the
+        channel balances round-robin) up to ``attempts`` times in all, after a random backoff."""
+        for attempt in range(1, attempts + 1):
+            future = asyncio.run_coroutine_threadsafe(
+                self._call(message, api, cancellation_context), self._loop)
+            try:
+                return future.result()
+            except grpc.RpcError as e:
+                if attempt == attempts or e.code() != grpc.StatusCode.UNAVAILABLE \
+                        or getattr(cancellation_context, 'is_cancelled', False):
+                    raise
+                log.warning('%s: %s; trying the next host (attempt %d of %d)',
+                            message.command.WhichOneof('command'), e.code().name, attempt + 1,
+                            attempts)
+                time.sleep(random.uniform(0, RETRY_BACKOFF_SECONDS * 2 ** (attempt - 1)))
+        return None
 
     async def _call(self, message, api, cancellation_context):
         call = self._run(metadata=self._metadata)

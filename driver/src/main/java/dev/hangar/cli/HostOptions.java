@@ -9,6 +9,7 @@ import dev.hangar.host.HostClient;
 import dev.hangar.host.HostPort;
 import dev.hangar.replay.HostTransport;
 import io.grpc.StatusRuntimeException;
+import dev.hangar.host.HostTargets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,9 +20,12 @@ import picocli.CommandLine;
 
 /** The options of {@code call}, {@code plan} and {@code replay} that run through a sandbox host. */
 final class HostOptions {
-  @CommandLine.Option(names = "--target", paramLabel = "HOST:PORT",
+  @CommandLine.Option(names = "--target", paramLabel = "HOST:PORT[,HOST:PORT...]",
       description = "Run through the sandbox host at HOST:PORT (`hangar serve`) instead of"
-          + " in-process. The bearer token comes from $HANGAR_TOKEN or --token-file.")
+          + " in-process; several hosts as a comma-separated list or dns:///NAME:PORT (every"
+          + " address of the name): calls go round-robin, and idempotent ones that fail"
+          + " UNAVAILABLE are retried on the next host. The bearer token comes from"
+          + " $HANGAR_TOKEN or --token-file.")
   String target;
 
   @CommandLine.Option(names = "--token-file", paramLabel = "FILE",
@@ -74,7 +78,7 @@ final class HostOptions {
       return "--deadline must be a positive number of seconds";
     }
     try {
-      HostPort.parse(target);
+      HostTargets.parse(target);
       HostPort.parse(callbackListen);
     } catch (IllegalArgumentException e) {
       return e.getMessage();
@@ -84,7 +88,7 @@ final class HostOptions {
 
   HostClient connect(Map<String, String> env) throws IOException {
     boolean useTls = tls || tlsCa != null || tlsCert != null;
-    return HostClient.connect(HostPort.parse(target), Tokens.read(tokenFile, env),
+    return HostClient.connect(HostTargets.parse(target), Tokens.read(tokenFile, env),
         new ClientTls(useTls, tlsCa, tlsCert, tlsKey));
   }
 

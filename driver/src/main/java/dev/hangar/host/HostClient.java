@@ -13,6 +13,7 @@ import dev.hangar.proto.v1.ResourceRemoteCommandContext;
 import dev.hangar.proto.v1.ResourceRemoteCommandRequest;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs commands on a sandbox host: the context JSON of a CloudShell driver context becomes the
- * typed context message, the request JSON travels as is, the response JSON comes back.
+ * typed context message, the request JSON travels as is, the response JSON comes back. A client
+ * made by {@link #connect(HostTargets, BearerToken, ClientTls)} spreads its calls over several
+ * hosts and retries the idempotent ones that fail UNAVAILABLE on another ({@link HostRetries}).
  */
 public final class HostClient implements AutoCloseable {
   private final ManagedChannel channel;
@@ -37,8 +40,33 @@ public final class HostClient implements AutoCloseable {
   /** Connects to the host at {@code target} (nothing is sent until the first call). */
   public static HostClient connect(HostPort target, BearerToken token, ClientTls tls)
       throws IOException {
-    return new HostClient(Grpc.newChannelBuilder(target.toString(), tls.credentials()).build(),
-        token);
+    return connect(HostTargets.of(target), token, tls);
+  }
+
+  /**
+   * Connects to the hosts of {@code targets} (nothing is sent until the first call): calls are
+   * spread over them round-robin, and an idempotent call that fails UNAVAILABLE is retried on the
+   * next host ({@link HostRetries}).
+   */
+  public static HostClient connect(HostTargets targets, BearerToken token, ClientTls tls)
+      throws IOException {
+    return new HostClient(channel(targets, tls).build(), token);
+  }
+
+  /**
+   * A channel builder for {@code targets}, for callers that add to it (interceptors) before
+   * building: for several hosts (a list or a DNS name) with round_robin balancing and the retry
+   * policy of {@link HostRetries}; for one address as before, without retries (a retry would
+   * reach the same host; its caller decides, as the status table says).
+   */
+  public static ManagedChannelBuilder<?> channel(HostTargets targets, ClientTls tls)
+      throws IOException {
+    ManagedChannelBuilder<?> b = Grpc.newChannelBuilder(targets.grpcTarget(), tls.credentials());
+    if (!targets.several()) {
+      return b;
+    }
+    HostListResolverProvider.register();
+    return b.defaultServiceConfig(HostRetries.serviceConfig()).enableRetry();
   }
 
   /** The stub, with the token, for callers that build messages themselves. */

@@ -33,7 +33,7 @@ public final class ServeChild {
 
   /** Starts {@code hangar serve --listen 127.0.0.1:0} with the host token, warnings only. */
   public static Process start(Path dir) throws IOException {
-    return start(dir, List.of());
+    return start(dir, 0, List.of());
   }
 
   /**
@@ -41,11 +41,25 @@ public final class ServeChild {
    * child with SIGTERM, {@link Process#destroy()}, so that it stops its ovsdb-server).
    */
   public static Process start(Path dir, List<String> options) throws IOException {
-    List<String> args = new java.util.ArrayList<>(List.of("serve", "--listen", "127.0.0.1:0"));
+    return start(dir, 0, options);
+  }
+
+  /**
+   * Starts {@code hangar serve --listen 127.0.0.1:PORT} (0: any free port) with the host token,
+   * warnings only; its stderr is appended to {@code serve.err} in {@code dir}.
+   */
+  public static Process start(Path dir, int port) throws IOException {
+    return start(dir, port, List.of());
+  }
+
+  private static Process start(Path dir, int port, List<String> options) throws IOException {
+    List<String> args = new java.util.ArrayList<>(List.of("serve", "--listen",
+        "127.0.0.1:" + port));
     args.addAll(options);
     ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of(
         "-Dhangar.home=" + Samples.home(), "-DHANGAR_LOG_LEVEL=WARN"), Main.class,
-        args.toArray(String[]::new))).redirectError(dir.resolve("serve.err").toFile());
+        args.toArray(String[]::new))).redirectError(ProcessBuilder.Redirect.appendTo(
+            dir.resolve("serve.err").toFile()));
     pb.environment().put("HANGAR_TOKEN", HostTesting.HOST_TOKEN);
     return pb.start();
   }
