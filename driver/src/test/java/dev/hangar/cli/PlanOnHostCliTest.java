@@ -63,9 +63,9 @@ class PlanOnHostCliTest {
     assertThat(entry.path("success").asBoolean()).as(planned.out()).isTrue();
     assertThat(entry.path("operations")).extracting(o -> o.path("op").asText() + " "
         + o.path("kind").asText() + " " + o.path("where").asText()).containsExactly(
-        "create volume test:///default", "create domain test:///default",
+        "create domain test:///default", "create volume test:///default",
         "create OVS port test:///default");
-    JsonNode domain = entry.path("operations").get(1);
+    JsonNode domain = entry.path("operations").get(0);
 
     CliRunner text = CliRunner.runWith(ENV, plan("Deploy", "--text"));
     assertThat(text.code()).as(text.err()).isEqualTo(Main.OK);
