@@ -3,20 +3,14 @@ package dev.hangar.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.datamodel.WireCodec;
 import dev.hangar.driver.Command;
-import dev.hangar.driver.embedded.EmbeddedHypervisor;
-import dev.hangar.driver.embedded.PrivateOvsdbServer;
-import dev.hangar.driver.kvm.KvmBackendProvider;
-import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.testing.Contexts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,8 +20,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.libvirt.Connect;
-import org.libvirt.Domain;
 
 /**
  * Two setVlan requests for one vNIC arriving at once on two sandbox hosts, each with its own KVM
@@ -37,61 +29,31 @@ import org.libvirt.Domain;
  */
 class TwoHostsSetVlanRaceTest {
   private static final WireCodec CODEC = WireCodec.standard();
-  private static final String TEMPLATE = "debian-12-template.qcow2";
   private static final Duration CALL = Duration.ofSeconds(180);
 
-  private EmbeddedHypervisor hypervisor;
-  private PrivateOvsdbServer ovsdb;
-  private BackendRegistry backendsA;
-  private BackendRegistry backendsB;
-  private SandboxHost a;
-  private SandboxHost b;
-  private HostClient clientA;
-  private HostClient clientB;
-  private Map<String, String> attrs;
-  private ObjectNode ctx;
-  private String reservation;
+  private TwoKvmHosts hosts;
   private ExecutorService pool;
 
   @BeforeEach
   void start() throws Exception {
-    reservation = "race-" + UUID.randomUUID();
-    hypervisor = EmbeddedHypervisor.open();
-    hypervisor.ensureTemplates(List.of(TEMPLATE));
-    ovsdb = PrivateOvsdbServer.start("br-int");
-    backendsA = BackendRegistry.empty().register(new KvmBackendProvider());
-    backendsB = BackendRegistry.empty().register(new KvmBackendProvider());
-    a = HostTesting.loopbackHost(backendsA);
-    b = HostTesting.loopbackHost(backendsB);
-    clientA = HostTesting.client(a);
-    clientB = HostTesting.client(b);
-    attrs = new LinkedHashMap<>(Contexts.kvmAttributes());
-    attrs.put("Hangar Cloud Provider.Hypervisors", EmbeddedHypervisor.URI);
-    attrs.put("Hangar Cloud Provider.OVS Bridge", "br-int");
-    attrs.put("Hangar Cloud Provider.OVSDB Remote", ovsdb.tcpRemote());
-    attrs.put("Hangar Cloud Provider.Storage Pool", EmbeddedHypervisor.POOL);
-    ctx = HostTesting.resourceContext(attrs);
-    ((ObjectNode) ctx.get("reservation")).put("reservation_id", reservation);
+    hosts = new TwoKvmHosts();
     pool = Executors.newFixedThreadPool(12);
   }
 
   @AfterEach
   void stop() throws Exception {
     pool.shutdownNow();
-    for (AutoCloseable c : new AutoCloseable[] {clientA, clientB, a, b, backendsA, backendsB,
-        ovsdb, hypervisor}) {
-      if (c != null) {
-        c.close();
-      }
+    if (hosts != null) {
+      hosts.close();
     }
   }
 
   @Test
   void twoSetVlanForOneVnicOnTwoHostsLeaveOneConsistentPortRowAndRecord() throws Exception {
-    JsonNode vm = result(clientA.call(Command.DEPLOY, ctx, Contexts.request(
-        deployApp("vlan-vm", "vlanvm", "32")), CALL));
+    JsonNode vm = TwoKvmHosts.result(hosts.clientA.call(Command.DEPLOY, hosts.ctx, Contexts.request(
+        TwoKvmHosts.deployApp("vlan-vm", "vlanvm", "32")), CALL));
     assertThat(vm.path("success").asBoolean()).as(vm.toString()).isTrue();
-    String port = ovsdb.vsctl("list-ports", "br-int").strip();
+    String port = hosts.ovsdb.vsctl("list-ports", "br-int").strip();
     assertThat(port).startsWith("hg").doesNotContain("\n");
     try {
       for (int i = 0; i < 12; i++) {
@@ -102,11 +64,11 @@ class TwoHostsSetVlanRaceTest {
         CyclicBarrier together = new CyclicBarrier(2);
         Future<JsonNode> ra = pool.submit(() -> {
           together.await();
-          return result(clientA.call(Command.APPLY_CONNECTIVITY_CHANGES, ctx, onA, CALL));
+          return TwoKvmHosts.result(hosts.clientA.call(Command.APPLY_CONNECTIVITY_CHANGES, hosts.ctx, onA, CALL));
         });
         Future<JsonNode> rb = pool.submit(() -> {
           together.await();
-          return result(clientB.call(Command.APPLY_CONNECTIVITY_CHANGES, ctx, onB, CALL));
+          return TwoKvmHosts.result(hosts.clientB.call(Command.APPLY_CONNECTIVITY_CHANGES, hosts.ctx, onB, CALL));
         });
         assertThat(ra.get().path("success").asBoolean()).as(ra.get().toString()).isTrue();
         assertThat(rb.get().path("success").asBoolean()).as(rb.get().toString()).isTrue();
@@ -130,20 +92,20 @@ class TwoHostsSetVlanRaceTest {
         }
       }
     } finally {
-      clientB.call(Command.DELETE_INSTANCE, HostTesting.remoteContextOf(attrs, vm), null, CALL);
+      hosts.clientB.call(Command.DELETE_INSTANCE, HostTesting.remoteContextOf(hosts.attrs, vm), null, CALL);
     }
-    assertThat(domainsOf(reservation)).isEmpty();
-    assertThat(ovsdb.vsctl("list-ports", "br-int").strip()).isEmpty();
+    assertThat(TwoKvmHosts.domainsOf(hosts.reservation)).isEmpty();
+    assertThat(hosts.ovsdb.vsctl("list-ports", "br-int").strip()).isEmpty();
   }
 
   private String column(String port, String column) throws Exception {
-    return ovsdb.vsctl("get", "Port", port, column).strip();
+    return hosts.ovsdb.vsctl("get", "Port", port, column).strip();
   }
 
   /** The Hangar metadata element recording the VLAN of {@code device}, or "" when parked. */
   private static String recordedNic(String uuid, String device) throws Exception {
     Matcher m = Pattern.compile("<[a-z]+:nic [^>]*dev=\"" + Pattern.quote(device)
-        + "\"[^>]*>").matcher(domainXml(uuid));
+        + "\"[^>]*>").matcher(TwoKvmHosts.domainXml(uuid));
     return m.find() ? m.group() : "";
   }
 
@@ -172,56 +134,4 @@ class TwoHostsSetVlanRaceTest {
     return Map.of("attributeName", name, "attributeValue", value, "type", type);
   }
 
-  private static String deployApp(String actionId, String app, String ramMiB) {
-    String path = "Hangar Cloud Provider.KVM VM From Template";
-    List<Map<String, String>> list = new ArrayList<>();
-    Map.of("Template", TEMPLATE, "NIC Count", "1", "RAM", ramMiB, "Wait for IP", "False")
-        .forEach((k, v) -> list.add(Map.of("attributeName", path + "." + k, "attributeValue", v,
-            "type", "attribute")));
-    return CODEC.write(Map.of("type", "deployApp", "actionId", actionId, "actionParams",
-        Map.of("type", "deployAppParams", "appName", app, "deployment", Map.of(
-            "deploymentPath", path, "attributes", list), "appResource",
-            Map.of("attributes", List.of()))));
-  }
-
-  private static JsonNode result(String response) {
-    return CODEC.readTree(response, "response").path("driverResponse").path("actionResults")
-        .get(0);
-  }
-
-  /** Names of the domains whose Hangar metadata names the reservation. */
-  private static List<String> domainsOf(String reservation) throws Exception {
-    return names(xml -> xml.contains(reservation));
-  }
-
-  private static String domainXml(String uuid) throws Exception {
-    Connect libvirt = new Connect(EmbeddedHypervisor.URI);
-    try {
-      Domain d = libvirt.domainLookupByUUIDString(uuid);
-      try {
-        return d.getXMLDesc(0);
-      } finally {
-        d.free();
-      }
-    } finally {
-      libvirt.close();
-    }
-  }
-
-  private static List<String> names(java.util.function.Predicate<String> xmlMatches)
-      throws Exception {
-    Connect libvirt = new Connect(EmbeddedHypervisor.URI);
-    try {
-      List<String> out = new ArrayList<>();
-      for (Domain d : libvirt.listAllDomains(0)) {
-        if (xmlMatches.test(d.getXMLDesc(0))) {
-          out.add(d.getName());
-        }
-        d.free();
-      }
-      return out;
-    } finally {
-      libvirt.close();
-    }
-  }
 }
