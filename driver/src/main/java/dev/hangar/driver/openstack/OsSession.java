@@ -4,6 +4,7 @@ import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
 import dev.hangar.driver.HangarException;
 import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.SandboxLease;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.openstack4j.api.OSClient.OSClientV3;
@@ -37,12 +38,24 @@ final class OsSession {
   private final KeystoneTokens tokens;
   private final KeystoneTokens.Key key;
   private volatile Token token;
+  private final Supplier<SandboxLease> leaseSource;
+  private SandboxLease lease;
 
   OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts) {
     this(settings, timeouts, KeystoneTokens.SHARED);
   }
 
   OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts, KeystoneTokens tokens) {
+    this(settings, timeouts, tokens, () -> new SandboxLease("", "", null));
+  }
+
+  /**
+   * @param lease the marks of what this command makes, read on first use (a bad 'Sandbox
+   *     Lifetime' fails the action that makes something, not the command)
+   */
+  OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts, KeystoneTokens tokens,
+      Supplier<SandboxLease> lease) {
+    this.leaseSource = lease;
     this.settings = settings;
     this.timeouts = timeouts;
     this.tokens = tokens;
@@ -58,6 +71,19 @@ final class OsSession {
 
   OpenStackTimeouts timeouts() {
     return timeouts;
+  }
+
+  /** The lease every object this command makes is marked with. */
+  synchronized SandboxLease lease() {
+    if (lease == null) {
+      lease = leaseSource.get();
+    }
+    return lease;
+  }
+
+  /** A Neutron description: {@code base} with this command's lease mark. */
+  String describe(String base) {
+    return LeaseMarks.description(base, lease());
   }
 
   /** A client on this command's token, for the calling thread. */
