@@ -4,6 +4,7 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ProviderResource;
+import dev.hangar.driver.spi.Quotas;
 import dev.hangar.driver.spi.SandboxLease;
 import dev.hangar.options.DeploymentOptions;
 import java.util.Set;
@@ -42,6 +43,6 @@ public final class OpenStackBackendProvider implements BackendProvider {
     provider.networkingType(); // checked: L2 or L3
     return new OpenStackBackend(new OsSession(OpenStackSettings.from(provider, scope),
         timeouts, KeystoneTokens.SHARED, () -> SandboxLease.of(provider, scope,
-            java.time.Clock.systemUTC())), provider);
+            java.time.Clock.systemUTC()), () -> Quotas.of(provider)), provider);
   }
 }

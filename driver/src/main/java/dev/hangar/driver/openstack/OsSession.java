@@ -4,6 +4,7 @@ import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
 import dev.hangar.driver.HangarException;
 import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.Quotas;
 import dev.hangar.driver.spi.SandboxLease;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -40,13 +41,14 @@ final class OsSession {
   private volatile Token token;
   private final Supplier<SandboxLease> leaseSource;
   private SandboxLease lease;
+  private final Supplier<Quotas> quotas;
 
   OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts) {
     this(settings, timeouts, KeystoneTokens.SHARED);
   }
 
   OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts, KeystoneTokens tokens) {
-    this(settings, timeouts, tokens, () -> new SandboxLease("", "", null));
+    this(settings, timeouts, tokens, () -> new SandboxLease("", "", null), () -> Quotas.NONE);
   }
 
   /**
@@ -54,8 +56,9 @@ final class OsSession {
    *     Lifetime' fails the action that makes something, not the command)
    */
   OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts, KeystoneTokens tokens,
-      Supplier<SandboxLease> lease) {
+      Supplier<SandboxLease> lease, Supplier<Quotas> quotas) {
     this.leaseSource = lease;
+    this.quotas = quotas;
     this.settings = settings;
     this.timeouts = timeouts;
     this.tokens = tokens;
@@ -81,9 +84,15 @@ final class OsSession {
     return lease;
   }
 
+  /** The provider's quotas, read when a Deploy counts them (a bad value fails that Deploy). */
+  Quotas quotas() {
+    return quotas.get();
+  }
+
   /** A Neutron description: {@code base} with this command's lease mark. */
   String describe(String base) {
-    return LeaseMarks.description(base, lease());
+    SandboxLease l = lease();
+    return l.reservationId().isEmpty() ? base : LeaseMarks.description(base, l);
   }
 
   /** A client on this command's token, for the calling thread. */

@@ -81,6 +81,7 @@ final class ServerDeployer {
       }
       String serverId = id;
       rollback.push("delete server " + id, () -> servers.deleteAndWait(serverId, scope, false));
+      new OpenStackQuota(s).afterBoot(id, scope);
       scope.progress("waiting for server " + id + " (" + plan.vmName() + ") to be ACTIVE");
       Server active = servers.awaitStatus(id, Server.Status.ACTIVE, s.timeouts().active(), scope);
       if (plan.floatingIp()) {
@@ -145,6 +146,7 @@ final class ServerDeployer {
     rollback.push("release floating IP " + made.getFloatingIpAddress(), () -> s.action(
         "release floating IP " + made.getId(), true, () -> s.os().networking().floatingip()
             .delete(made.getId())));
+    new OpenStackQuota(s).afterFloatingIp(made.getId(), scope);
     scope.progress("floating IP " + made.getFloatingIpAddress() + " on " + plan.vmName());
   }
 

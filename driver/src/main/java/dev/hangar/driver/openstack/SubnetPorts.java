@@ -92,7 +92,7 @@ final class SubnetPorts {
       }
       scope.checkCancelled("creating port " + name);
       Port made = s.call("create a port on subnet " + id, () -> s.os().networking().port()
-          .create(Described.port(s.describe("")).name(name).networkId(subnet.getNetworkId())
+          .create(NeutronPort.builder().name(name).networkId(subnet.getNetworkId())
               .fixedIp(null, id).securityGroup(group.getId()).build()));
       rollback.push("delete port " + made.getId(), () -> s.action("delete port "
           + made.getId(), true, () -> s.os().networking().port().delete(made.getId())));

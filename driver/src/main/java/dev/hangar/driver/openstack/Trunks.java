@@ -56,7 +56,7 @@ final class Trunks {
       if (parent == null) {
         Network net = parentNetwork(name, rollback);
         Port made = s.call("create trunk parent port " + name, () -> s.os().networking()
-            .port().create(Described.port(s.describe("")).name(name).networkId(net.getId())
+            .port().create(NeutronPort.builder().name(name).networkId(net.getId())
                 .build()));
         rollback.push("delete port " + made.getId(), () -> deletePort(made.getId()));
         parent = made;
@@ -104,7 +104,7 @@ final class Trunks {
     Port sub = portNamed(name);
     if (sub == null) {
       Port made = s.call("create the subport of " + networks.named(vlan), () -> s.os()
-          .networking().port().create(Described.port(s.describe("")).name(name).networkId(net.getId())
+          .networking().port().create(NeutronPort.builder().name(name).networkId(net.getId())
               .macAddress(parent.getMacAddress()).build()));
       rollback.push("delete port " + made.getId(), () -> {
         deletePort(made.getId());
