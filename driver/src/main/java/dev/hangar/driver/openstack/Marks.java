@@ -1,6 +1,7 @@
 package dev.hangar.driver.openstack;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +44,20 @@ final class Marks {
     return image(SNAPSHOT_KIND, serverId, name, "", actionId);
   }
 
+  /**
+   * The properties of a snapshot of a server with metadata {@code server}: those above and the
+   * server's sandbox and lease marks, so that the image expires with the server's sandbox.
+   */
+  static Map<String, String> snapshotImage(String serverId, String name, String actionId,
+      Map<String, String> server) {
+    Map<String, String> m = snapshotImage(serverId, name, actionId);
+    Map<String, String> marks = server == null ? Map.of() : server;
+    for (String k : List.of(SANDBOX, LeaseMarks.EXPIRES, LeaseMarks.DOMAIN)) {
+      m.put(k, clip(marks.getOrDefault(k, "")));
+    }
+    return m;
+  }
+
   /** The properties of the image a SaveApp of {@code actionId} makes. */
   static Map<String, String> savedAppImage(String savedSandbox, String app, String actionId) {
     Map<String, String> m = image(SAVED_APP_KIND, "", "", savedSandbox, actionId);
@@ -58,6 +73,10 @@ final class Marks {
     m.put(SNAPSHOT_NAME, clip(name));
     m.put(SAVED_SANDBOX, clip(savedSandbox));
     m.put(ACTION, clip(actionId));
+    // no sandbox nor lease unless a snapshot's: never one inherited from a source image
+    m.put(SANDBOX, "");
+    m.put(LeaseMarks.EXPIRES, "");
+    m.put(LeaseMarks.DOMAIN, "");
     return m;
   }
 

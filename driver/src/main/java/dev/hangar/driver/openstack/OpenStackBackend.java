@@ -1,14 +1,21 @@
 package dev.hangar.driver.openstack;
 
 import dev.hangar.datamodel.context.AutoLoadDetails;
+import dev.hangar.driver.ClientException;
 import dev.hangar.driver.spi.AttributeAdvisor;
+import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.ComputeService;
 import dev.hangar.driver.spi.L2Fabric;
 import dev.hangar.driver.spi.L3Fabric;
+import dev.hangar.driver.spi.PlannedOperation;
+import dev.hangar.driver.spi.Planner;
 import dev.hangar.driver.spi.ProviderResource;
+import dev.hangar.driver.spi.Reaper;
 import dev.hangar.driver.spi.SavedAppService;
 import dev.hangar.driver.spi.SnapshotService;
+import java.util.List;
 import java.util.Optional;
 
 /** The OpenStack cloud for one command: its login, dropped with the command. */
@@ -51,6 +58,32 @@ final class OpenStackBackend implements Backend {
   @Override
   public Optional<SavedAppService> savedApps() {
     return Optional.of(new OpenStackSavedApps(session));
+  }
+
+  @Override
+  public Optional<Planner> planner() {
+    return Optional.of(new Planner() {
+      @Override
+      public Optional<List<PlannedOperation>> deploy(DeployRequest request,
+          CommandScope scope) {
+        return Optional.of(new OpenStackDeployPlan(session).plan(request,
+            scope.reservationId()));
+      }
+
+      @Override
+      public Optional<List<PlannedOperation>> cleanup(CommandScope scope) {
+        if (scope.reservationId().isEmpty()) {
+          throw new ClientException("CleanupSandboxInfra needs the reservation id of the"
+              + " sandbox");
+        }
+        return Optional.of(new OpenStackReaper(session).cleanupPlan(scope.reservationId()));
+      }
+    });
+  }
+
+  @Override
+  public Optional<Reaper> reaper() {
+    return Optional.of(new OpenStackReaper(session));
   }
 
   @Override

@@ -4,6 +4,8 @@ import dev.hangar.driver.spi.Backend;
 import dev.hangar.driver.spi.BackendProvider;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.ProviderResource;
+import dev.hangar.driver.spi.Quotas;
+import dev.hangar.driver.spi.SandboxLease;
 import dev.hangar.options.DeploymentOptions;
 import java.util.Set;
 
@@ -40,6 +42,7 @@ public final class OpenStackBackendProvider implements BackendProvider {
   public Backend open(ProviderResource provider, CommandScope scope) {
     provider.networkingType(); // checked: L2 or L3
     return new OpenStackBackend(new OsSession(OpenStackSettings.from(provider, scope),
-        timeouts), provider);
+        timeouts, KeystoneTokens.SHARED, () -> SandboxLease.of(provider, scope,
+            java.time.Clock.systemUTC()), () -> Quotas.of(provider)), provider);
   }
 }

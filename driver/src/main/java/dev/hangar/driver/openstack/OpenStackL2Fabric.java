@@ -101,7 +101,8 @@ final class OpenStackL2Fabric implements L2Fabric {
           + " already has a port on " + networks.named(vlan), "", earlier.get().getMacAddress());
     }
     Port port = s.call("create a port on " + networks.named(vlan), () -> s.os().networking().port()
-        .create(NeutronPort.builder().name(portName).networkId(net.getId()).build()));
+        .create(NeutronPort.builder().name(portName).networkId(net.getId())
+            .build()));
     try {
       s.call("attach port " + port.getId() + " to server " + server.getId(), () -> s.os()
           .compute().servers().interfaces().create(server.getId(), port.getId()));

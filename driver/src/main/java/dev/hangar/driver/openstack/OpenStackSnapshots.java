@@ -46,7 +46,7 @@ final class OpenStackSnapshots implements SnapshotService {
     servers.awaitIdle(server.getId(), scope);
     scope.progress("saving snapshot '" + name + "' of server " + server.getId());
     images.capture(server.getId(), imageName(server, name), Marks.snapshotImage(
-        server.getId(), name, ""), scope);
+        server.getId(), name, "", server.getMetadata()), scope);
     return name;
   }
 

@@ -4,6 +4,8 @@ import dev.hangar.driver.BackendException;
 import dev.hangar.driver.ClientException;
 import dev.hangar.driver.HangarException;
 import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.Quotas;
+import dev.hangar.driver.spi.SandboxLease;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.openstack4j.api.OSClient.OSClientV3;
@@ -37,12 +39,26 @@ final class OsSession {
   private final KeystoneTokens tokens;
   private final KeystoneTokens.Key key;
   private volatile Token token;
+  private final Supplier<SandboxLease> leaseSource;
+  private SandboxLease lease;
+  private final Supplier<Quotas> quotas;
 
   OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts) {
     this(settings, timeouts, KeystoneTokens.SHARED);
   }
 
   OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts, KeystoneTokens tokens) {
+    this(settings, timeouts, tokens, () -> new SandboxLease("", "", null), () -> Quotas.NONE);
+  }
+
+  /**
+   * @param lease the marks of what this command makes, read on first use (a bad 'Sandbox
+   *     Lifetime' fails the action that makes something, not the command)
+   */
+  OsSession(OpenStackSettings settings, OpenStackTimeouts timeouts, KeystoneTokens tokens,
+      Supplier<SandboxLease> lease, Supplier<Quotas> quotas) {
+    this.leaseSource = lease;
+    this.quotas = quotas;
     this.settings = settings;
     this.timeouts = timeouts;
     this.tokens = tokens;
@@ -58,6 +74,25 @@ final class OsSession {
 
   OpenStackTimeouts timeouts() {
     return timeouts;
+  }
+
+  /** The lease every object this command makes is marked with. */
+  synchronized SandboxLease lease() {
+    if (lease == null) {
+      lease = leaseSource.get();
+    }
+    return lease;
+  }
+
+  /** The provider's quotas, read when a Deploy counts them (a bad value fails that Deploy). */
+  Quotas quotas() {
+    return quotas.get();
+  }
+
+  /** A Neutron description: {@code base} with this command's lease mark. */
+  String describe(String base) {
+    SandboxLease l = lease();
+    return l.reservationId().isEmpty() ? base : LeaseMarks.description(base, l);
   }
 
   /** A client on this command's token, for the calling thread. */

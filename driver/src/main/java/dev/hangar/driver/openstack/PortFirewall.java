@@ -80,7 +80,7 @@ final class PortFirewall {
     if (group == null) {
       group = s.call("create security group " + name, () -> s.os().networking()
           .securitygroup().create(NeutronSecurityGroup.builder().name(name)
-              .description(SandboxMarks.appGroupDescription(sandbox, serverId, subnetId))
+              .description(s.describe(SandboxMarks.appGroupDescription(sandbox, serverId, subnetId)))
               .build()));
     }
     String groupId = group.getId();

@@ -135,7 +135,7 @@ final class SandboxInfra {
     String made = "found";
     if (net == null) {
       Network created = s.call("create network " + netName, () -> s.os().networking()
-          .network().create(NeutronNetwork.builder().name(netName).adminStateUp(true)
+          .network().create(Described.network(s.describe("")).name(netName).adminStateUp(true)
               .build()));
       net = created;
       rollback.push("delete network " + created.getId(), () -> Neutron.delete(s,
@@ -160,7 +160,7 @@ final class SandboxInfra {
         .min(java.util.Comparator.comparing(Router::getId)).orElse(null);
     if (found == null) {
       Router made = s.call("create router " + name, () -> s.os().networking().router().create(
-          NeutronRouter.builder().name(name).adminStateUp(true).externalGateway(external)
+          Described.router(s.describe("")).name(name).adminStateUp(true).externalGateway(external)
               .build()));
       rollback.push("delete router " + made.getId(), () -> Neutron.delete(s, "delete router "
           + made.getId(), () -> s.os().networking().router().delete(made.getId())));
@@ -183,7 +183,7 @@ final class SandboxInfra {
     if (found == null) {
       SecurityGroup made = s.call("create security group " + name, () -> s.os().networking()
           .securitygroup().create(NeutronSecurityGroup.builder().name(name)
-              .description("Hangar sandbox " + sandbox + ": traffic between its apps")
+              .description(s.describe("Hangar sandbox " + sandbox + ": traffic between its apps"))
               .build()));
       id = made.getId();
       rollback.push("delete security group " + id, () -> Neutron.delete(s,
@@ -246,7 +246,7 @@ final class SandboxInfra {
     String made;
     if (found == null) {
       Subnet created = s.call("create subnet " + cidr, () -> s.os().networking().subnet()
-          .create(NeutronSubnet.builder().name(name).networkId(net.networkId())
+          .create(Described.subnet(s.describe("")).name(name).networkId(net.networkId())
               .ipVersion(IPVersionType.V4).cidr(cidr.toString()).enableDHCP(true).build()));
       id = created.getId();
       rollback.push("delete subnet " + id, () -> Neutron.delete(s, "delete subnet " + id,

@@ -81,6 +81,7 @@ final class ServerDeployer {
       }
       String serverId = id;
       rollback.push("delete server " + id, () -> servers.deleteAndWait(serverId, scope, false));
+      new OpenStackQuota(s).afterBoot(id, scope);
       scope.progress("waiting for server " + id + " (" + plan.vmName() + ") to be ACTIVE");
       Server active = servers.awaitStatus(id, Server.Status.ACTIVE, s.timeouts().active(), scope);
       if (plan.floatingIp()) {
@@ -100,8 +101,10 @@ final class ServerDeployer {
 
   private String boot(ServerCreateBuilder b, ServerPlan plan, String sandbox, String image,
       String flavor) {
-    b.name(plan.vmName()).image(image).flavor(flavor)
-        .addMetadata(Marks.server(sandbox, plan.appName(), plan.actionId()));
+    Map<String, String> marks = new LinkedHashMap<>(Marks.server(sandbox, plan.appName(),
+        plan.actionId()));
+    marks.putAll(LeaseMarks.metadata(s.lease()));
+    b.name(plan.vmName()).image(image).flavor(flavor).addMetadata(marks);
     if (!plan.availabilityZone().isEmpty()) {
       b.availabilityZone(plan.availabilityZone());
     }
@@ -130,7 +133,7 @@ final class ServerDeployer {
     String portId = ports.get(0).getId();
     for (NetFloatingIP f : s.call("list floating IPs of port " + portId, () -> s.os()
         .networking().floatingip().list(Map.of("port_id", portId)))) {
-      if (description.equals(f.getDescription())) {
+      if (description.equals(LeaseMarks.base(f.getDescription()))) {
         return; // an earlier attempt associated it
       }
     }
@@ -139,10 +142,11 @@ final class ServerDeployer {
     NetFloatingIP made = s.call("take a floating IP from network "
         + s.settings().externalNetwork(), () -> s.os().networking().floatingip().create(
             NeutronFloatingIP.builder().floatingNetworkId(external).portId(portId)
-                .description(description).build()));
+                .description(s.describe(description)).build()));
     rollback.push("release floating IP " + made.getFloatingIpAddress(), () -> s.action(
         "release floating IP " + made.getId(), true, () -> s.os().networking().floatingip()
             .delete(made.getId())));
+    new OpenStackQuota(s).afterFloatingIp(made.getId(), scope);
     scope.progress("floating IP " + made.getFloatingIpAddress() + " on " + plan.vmName());
   }
 

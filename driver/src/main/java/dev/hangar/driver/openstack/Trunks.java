@@ -56,7 +56,8 @@ final class Trunks {
       if (parent == null) {
         Network net = parentNetwork(name, rollback);
         Port made = s.call("create trunk parent port " + name, () -> s.os().networking()
-            .port().create(NeutronPort.builder().name(name).networkId(net.getId()).build()));
+            .port().create(NeutronPort.builder().name(name).networkId(net.getId())
+                .build()));
         rollback.push("delete port " + made.getId(), () -> deletePort(made.getId()));
         parent = made;
       }
@@ -224,7 +225,7 @@ final class Trunks {
       return withSubnet(n);
     }
     Network made = s.call("create network " + name, () -> s.os().networking().network()
-        .create(NeutronNetwork.builder().name(name).adminStateUp(true).build()));
+        .create(Described.network(s.describe("")).name(name).adminStateUp(true).build()));
     rollback.push("delete network " + made.getId(), () -> s.action("delete network "
         + made.getId(), true, () -> s.os().networking().network().delete(made.getId())));
     return withSubnet(made);
@@ -232,7 +233,7 @@ final class Trunks {
 
   private Network withSubnet(Network n) {
     s.call("create the subnet of network " + n.getName(), () -> s.os().networking().subnet()
-        .create(NeutronSubnet.builder().name(n.getName()).networkId(n.getId())
+        .create(Described.subnet(s.describe("")).name(n.getName()).networkId(n.getId())
             .ipVersion(IPVersionType.V4).cidr("10.199.0.0/24").enableDHCP(false).noGateway()
             .build()));
     return n;

@@ -73,7 +73,7 @@ final class VlanNetworks {
   }
 
   private Network withSubnet(Network net, int vlan) {
-    Subnet wanted = NeutronSubnet.builder().name(net.getName()).networkId(net.getId())
+    Subnet wanted = Described.subnet(s.describe("")).name(net.getName()).networkId(net.getId())
         .ipVersion(IPVersionType.V4).cidr(cidr(vlan)).enableDHCP(false).noGateway().build();
     s.call("create the subnet of " + named(vlan), () -> s.os().networking().subnet()
         .create(wanted));
@@ -92,7 +92,7 @@ final class VlanNetworks {
 
   /** Creates the network; null when Neutron refused it because this sandbox's exists now. */
   private Network create(String name, int vlan) {
-    var b = NeutronNetwork.builder().name(name).adminStateUp(true)
+    var b = Described.network(s.describe("")).name(name).adminStateUp(true)
         .segmentId(Integer.toString(vlan));
     Network wanted = vxlan ? b.networkType(NetworkType.VXLAN).build()
         : b.networkType(NetworkType.VLAN).physicalNetwork(s.settings().physicalNetwork()).build();
