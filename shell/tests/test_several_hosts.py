@@ -69,7 +69,8 @@ def test_a_list_with_a_dead_host_runs_on_the_live_one_and_retries_only_idempoten
                        for n in (2, 3, 4, 5)]
 
     caplog.clear()
-    remote = _context(s, 'kvm-remote-web.json', dict(unreachable, webUuid='6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c'),
+    remote = _context(s, 'kvm-remote-web.json',
+                      dict(unreachable, webUuid='6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c'),
                       several)
     with pytest.raises(hangar_bridge.HangarHostError) as e:
         driver.PowerCycle(remote, [], '0')

@@ -99,10 +99,11 @@ public final class ProviderModel {
           + " expires.");
 
   public static final AttributeSpec QUOTAS = AttributeSpec.string("Quotas", "",
-      "Limits enforced at Deploy, counted from the cloud by Hangar's marks (KVM, AWS): per"
-          + " owner domain and per reservation, e.g. domain.vms=20, domain.vcpus=64,"
-          + " domain.ram=131072, reservation.vms=10, reservation.public-ips=2 (RAM in MiB;"
-          + " public IPs on AWS only); empty: no limits.");
+      "Limits enforced at Deploy, counted from the cloud by Hangar's marks (KVM, AWS,"
+          + " OpenStack): per owner domain and per reservation, e.g. domain.vms=20,"
+          + " domain.vcpus=64, domain.ram=131072, reservation.vms=10,"
+          + " reservation.public-ips=2 (RAM in MiB; public IPs on AWS and OpenStack); empty: no"
+          + " limits.");
 
   private static final List<AttributeSpec> ALL = List.of(CLOUD_TYPE, NETWORKING_TYPE, REGION,
       NETWORKS_IN_USE, VLAN_TYPE, HYPERVISORS, OVS_BRIDGE, OVSDB_REMOTE, TUNNEL_ENDPOINTS,

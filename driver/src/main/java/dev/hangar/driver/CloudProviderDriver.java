@@ -40,7 +40,8 @@ import java.util.function.Function;
  * remoteRemoveSnapshot = {@code remote_remove_snapshot}, reconfigureVm = {@code reconfigure_vm},
  * getVmConsole = {@code get_vm_console}, validateAttributes = {@code validate_attributes},
  * getAttributeHints = {@code get_attribute_hints}, powerCycle = {@code PowerCycle},
- * recover = {@code Recover} (see {@link Command}). A command whose part the provider's backend lacks (no snapshots, no
+ * recover = {@code Recover} (see {@link Command}). A command whose part the provider's backend
+ * lacks (no snapshots, no
  * saved apps, no reconfigure) raises a {@link ClientException} naming the command and the Cloud
  * Type. Thread-safe and stateless: one instance serves concurrent commands.
  */

@@ -29,7 +29,8 @@ record Scrape(String text, List<Sample> samples) {
     if (r.statusCode() != 200) {
       throw new AssertionError("scrape answered " + r.statusCode() + ": " + r.body());
     }
-    if (!r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4")) {
+    String type = r.headers().firstValue("Content-Type").orElse("");
+    if (!type.startsWith("text/plain; version=0.0.4")) {
       throw new AssertionError("not the text format: " + r.headers());
     }
     return parse(r.body());

@@ -1,5 +1,10 @@
 package dev.hangar.host;
 
+import static dev.hangar.host.TwoKvmHosts.deployApp;
+import static dev.hangar.host.TwoKvmHosts.domainXml;
+import static dev.hangar.host.TwoKvmHosts.domainsOf;
+import static dev.hangar.host.TwoKvmHosts.names;
+import static dev.hangar.host.TwoKvmHosts.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,15 +58,15 @@ class TwoHostsDeployRaceTest {
     List<JsonNode> made = new ArrayList<>();
     try {
       for (int i = 0; i < 4; i++) {
-        String request = Contexts.request(TwoKvmHosts.deployApp("same-" + i, "twin" + i, "64"));
+        String request = Contexts.request(deployApp("same-" + i, "twin" + i, "64"));
         CyclicBarrier together = new CyclicBarrier(2);
         Future<JsonNode> onA = pool.submit(() -> {
           together.await();
-          return TwoKvmHosts.result(hosts.clientA.call(Command.DEPLOY, hosts.ctx, request, CALL));
+          return result(hosts.clientA.call(Command.DEPLOY, hosts.ctx, request, CALL));
         });
         Future<JsonNode> onB = pool.submit(() -> {
           together.await();
-          return TwoKvmHosts.result(hosts.clientB.call(Command.DEPLOY, hosts.ctx, request, CALL));
+          return result(hosts.clientB.call(Command.DEPLOY, hosts.ctx, request, CALL));
         });
         JsonNode ra = onA.get();
         JsonNode rb = onB.get();
@@ -81,20 +86,21 @@ class TwoHostsDeployRaceTest {
             .as("one host made it, the other adopted it")
             .anyMatch(m -> m.startsWith("created on"))
             .anyMatch(m -> m.startsWith("found the VM"));
-        assertThat(TwoKvmHosts.domainsOf(hosts.reservation)).hasSize(i + 1);
+        assertThat(domainsOf(hosts.reservation)).hasSize(i + 1);
         assertThat(claims()).isEmpty();
         // One parked port per VM: the NIC the MAC of both answers names.
         assertThat(hosts.ovsdb.vsctl("list-ports", "br-int").strip().split("\n")).hasSize(i + 1);
         String mac = ra.path("vmDetailsData").path("vmNetworkData").get(0).path("macAddress")
             .asText();
-        assertThat(TwoKvmHosts.domainXml(ra.path("vmUuid").asText())).contains(mac);
+        assertThat(domainXml(ra.path("vmUuid").asText())).contains(mac);
       }
     } finally {
       for (JsonNode r : made) {
-        hosts.clientB.call(Command.DELETE_INSTANCE, HostTesting.remoteContextOf(hosts.attrs, r), null, CALL);
+        hosts.clientB.call(Command.DELETE_INSTANCE, HostTesting.remoteContextOf(hosts.attrs, r),
+            null, CALL);
       }
     }
-    assertThat(TwoKvmHosts.domainsOf(hosts.reservation)).isEmpty();
+    assertThat(domainsOf(hosts.reservation)).isEmpty();
     assertThat(hosts.ovsdb.vsctl("list-ports", "br-int").strip()).isEmpty();
   }
 
@@ -111,10 +117,10 @@ class TwoHostsDeployRaceTest {
       List<Future<JsonNode>> calls = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         HostClient client = i % 2 == 0 ? hosts.clientA : hosts.clientB;
-        String request = Contexts.request(TwoKvmHosts.deployApp("mem" + i, "mem" + i, "" + ramMiB));
+        String request = Contexts.request(deployApp("mem" + i, "mem" + i, "" + ramMiB));
         calls.add(pool.submit(() -> {
           together.await();
-          return TwoKvmHosts.result(client.call(Command.DEPLOY, hosts.ctx, request, CALL));
+          return result(client.call(Command.DEPLOY, hosts.ctx, request, CALL));
         }));
       }
       for (Future<JsonNode> f : calls) {
@@ -128,14 +134,15 @@ class TwoHostsDeployRaceTest {
       }
       assertThat(kept).as("placed").isNotEmpty().hasSizeLessThanOrEqualTo(fit);
       assertThat(usedByReservationMiB()).isLessThanOrEqualTo(freeMiB);
-      assertThat(TwoKvmHosts.domainsOf(hosts.reservation)).hasSize(kept.size());
+      assertThat(domainsOf(hosts.reservation)).hasSize(kept.size());
       assertThat(claims()).isEmpty();
       assertThat(hosts.ovsdb.vsctl("list-ports", "br-int").strip().split("\n"))
           .hasSize(kept.size());
       // The room left is usable: Deploys through either host fill it exactly, then refuse.
       for (int i = 0; kept.size() <= fit && i < fit + 1; i++) {
-        JsonNode r = TwoKvmHosts.result((i % 2 == 0 ? hosts.clientA : hosts.clientB).call(Command.DEPLOY, hosts.ctx,
-            Contexts.request(TwoKvmHosts.deployApp("late" + i, "late" + i, "" + ramMiB)), CALL));
+        JsonNode r = result((i % 2 == 0 ? hosts.clientA : hosts.clientB).call(Command.DEPLOY,
+            hosts.ctx,
+            Contexts.request(deployApp("late" + i, "late" + i, "" + ramMiB)), CALL));
         if (!r.path("success").asBoolean()) {
           assertThat(r.path("errorMessage").asText()).as(r.toString())
               .containsAnyOf("free memory", "no room for");
@@ -147,10 +154,11 @@ class TwoHostsDeployRaceTest {
       assertThat(usedByReservationMiB()).isLessThanOrEqualTo(freeMiB);
     } finally {
       for (JsonNode r : kept) {
-        hosts.clientA.call(Command.DELETE_INSTANCE, HostTesting.remoteContextOf(hosts.attrs, r), null, CALL);
+        hosts.clientA.call(Command.DELETE_INSTANCE, HostTesting.remoteContextOf(hosts.attrs, r),
+            null, CALL);
       }
     }
-    assertThat(TwoKvmHosts.domainsOf(hosts.reservation)).isEmpty();
+    assertThat(domainsOf(hosts.reservation)).isEmpty();
     assertThat(claims()).isEmpty();
     assertThat(hosts.ovsdb.vsctl("list-ports", "br-int").strip()).isEmpty();
   }
@@ -203,7 +211,7 @@ class TwoHostsDeployRaceTest {
 
   /** Deploy claims left on the hypervisor. */
   private static List<String> claims() throws Exception {
-    return TwoKvmHosts.names(xml -> xml.contains("<name>hangar-claim-"));
+    return names(xml -> xml.contains("<name>hangar-claim-"));
   }
 
 }

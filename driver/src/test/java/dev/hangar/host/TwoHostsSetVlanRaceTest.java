@@ -1,5 +1,9 @@
 package dev.hangar.host;
 
+import static dev.hangar.host.TwoKvmHosts.deployApp;
+import static dev.hangar.host.TwoKvmHosts.domainXml;
+import static dev.hangar.host.TwoKvmHosts.domainsOf;
+import static dev.hangar.host.TwoKvmHosts.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,8 +54,8 @@ class TwoHostsSetVlanRaceTest {
 
   @Test
   void twoSetVlanForOneVnicOnTwoHostsLeaveOneConsistentPortRowAndRecord() throws Exception {
-    JsonNode vm = TwoKvmHosts.result(hosts.clientA.call(Command.DEPLOY, hosts.ctx, Contexts.request(
-        TwoKvmHosts.deployApp("vlan-vm", "vlanvm", "32")), CALL));
+    JsonNode vm = result(hosts.clientA.call(Command.DEPLOY, hosts.ctx, Contexts.request(
+        deployApp("vlan-vm", "vlanvm", "32")), CALL));
     assertThat(vm.path("success").asBoolean()).as(vm.toString()).isTrue();
     String port = hosts.ovsdb.vsctl("list-ports", "br-int").strip();
     assertThat(port).startsWith("hg").doesNotContain("\n");
@@ -64,11 +68,13 @@ class TwoHostsSetVlanRaceTest {
         CyclicBarrier together = new CyclicBarrier(2);
         Future<JsonNode> ra = pool.submit(() -> {
           together.await();
-          return TwoKvmHosts.result(hosts.clientA.call(Command.APPLY_CONNECTIVITY_CHANGES, hosts.ctx, onA, CALL));
+          return result(hosts.clientA.call(Command.APPLY_CONNECTIVITY_CHANGES, hosts.ctx, onA,
+              CALL));
         });
         Future<JsonNode> rb = pool.submit(() -> {
           together.await();
-          return TwoKvmHosts.result(hosts.clientB.call(Command.APPLY_CONNECTIVITY_CHANGES, hosts.ctx, onB, CALL));
+          return result(hosts.clientB.call(Command.APPLY_CONNECTIVITY_CHANGES, hosts.ctx, onB,
+              CALL));
         });
         assertThat(ra.get().path("success").asBoolean()).as(ra.get().toString()).isTrue();
         assertThat(rb.get().path("success").asBoolean()).as(rb.get().toString()).isTrue();
@@ -92,9 +98,10 @@ class TwoHostsSetVlanRaceTest {
         }
       }
     } finally {
-      hosts.clientB.call(Command.DELETE_INSTANCE, HostTesting.remoteContextOf(hosts.attrs, vm), null, CALL);
+      hosts.clientB.call(Command.DELETE_INSTANCE, HostTesting.remoteContextOf(hosts.attrs, vm),
+          null, CALL);
     }
-    assertThat(TwoKvmHosts.domainsOf(hosts.reservation)).isEmpty();
+    assertThat(domainsOf(hosts.reservation)).isEmpty();
     assertThat(hosts.ovsdb.vsctl("list-ports", "br-int").strip()).isEmpty();
   }
 
@@ -105,7 +112,7 @@ class TwoHostsSetVlanRaceTest {
   /** The Hangar metadata element recording the VLAN of {@code device}, or "" when parked. */
   private static String recordedNic(String uuid, String device) throws Exception {
     Matcher m = Pattern.compile("<[a-z]+:nic [^>]*dev=\"" + Pattern.quote(device)
-        + "\"[^>]*>").matcher(TwoKvmHosts.domainXml(uuid));
+        + "\"[^>]*>").matcher(domainXml(uuid));
     return m.find() ? m.group() : "";
   }
 

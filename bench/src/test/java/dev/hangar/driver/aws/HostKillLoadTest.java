@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * The kill-under-load proof at CI scale: 3 AWS sandboxes of 4 apps on moto through three
  * {@code hangar serve} processes, the client balancing over them. Once the 12 Deploys have
  * launched their instances (each held at its "waiting for instance" report, so that they are in
- * flight on every host; or 20 s after the first did) host 0 is killed -9 and restarted: its Deploys fail UNAVAILABLE, are
+ * flight on every host; or 20 s after the first did) host 0 is killed -9 and restarted: its
+ * Deploys fail UNAVAILABLE, are
  * retried on the other hosts and find the instances the dead host launched. Every command
  * succeeds, each Deploy has one instance, and EC2 is left as it was. {@code bench/load --hosts 3}
  * is the 50 × 10 run with a kill every 10 s.

@@ -123,7 +123,9 @@ final class Ec2Quota {
     return quotas.limits().keySet().stream().anyMatch(k -> k.startsWith(scopeName + "."));
   }
 
-  /** The instances holding resources, {@code mine} among them (EC2 may not show it yet), ordered. */
+  /**
+   * The instances holding resources, {@code mine} among them (EC2 may not show it yet), ordered.
+   */
   private static List<Instance> live(List<Instance> found, Instance mine) {
     List<Instance> out = new ArrayList<>(found.stream().filter(i -> i.state() == null
         || Instances.LIVE.contains(i.state().name())).toList());

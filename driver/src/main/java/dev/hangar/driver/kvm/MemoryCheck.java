@@ -17,7 +17,8 @@ import org.libvirt.LibvirtException;
  * stays counted (inactive with its claim, then running) from its define on, because the free
  * memory is read after the domains' states (one that starts in between counts twice, never
  * zero times). Of any set of Deploys that all kept their VMs on a host, the last to check saw
- * every other one already defined, so its sum held them all. Deploys racing for the last memory may all give way where
+ * every other one already defined, so its sum held them all. Deploys racing for the last memory
+ * may all give way where
  * one would have fitted; they retry (see KvmDeployer), oldest first.
  */
 final class MemoryCheck {

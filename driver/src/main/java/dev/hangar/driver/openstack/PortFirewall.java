@@ -78,10 +78,11 @@ final class PortFirewall {
     String name = SandboxMarks.appGroup(sandbox, serverId, subnetId);
     SecurityGroup group = Neutron.group(s, name);
     if (group == null) {
+      String description = s.describe(SandboxMarks.appGroupDescription(sandbox, serverId,
+          subnetId));
       group = s.call("create security group " + name, () -> s.os().networking()
           .securitygroup().create(NeutronSecurityGroup.builder().name(name)
-              .description(s.describe(SandboxMarks.appGroupDescription(sandbox, serverId, subnetId)))
-              .build()));
+              .description(description).build()));
     }
     String groupId = group.getId();
     List<? extends SecurityGroupRule> existing = group.getRules() == null ? List.of()

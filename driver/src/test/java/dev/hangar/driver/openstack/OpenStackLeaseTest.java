@@ -41,7 +41,8 @@ import org.openstack4j.openstack.networking.domain.NeutronNetwork;
  * teardown cut off) is listed by a dry run that changes nothing, then removed whole by two
  * reapers at once that both finish clean; a sandbox that has not expired, and a network named
  * like the sandbox's but without Hangar's marks, are untouched. The cleanup plan of the
- * sandbox left changes nothing and lists exactly what CleanupSandboxInfra then deletes. A quota holds under parallel
+ * sandbox left changes nothing and lists exactly what CleanupSandboxInfra then deletes. A quota
+ * holds under parallel
  * Deploys: the servers beyond it roll back with an error naming the quota, its use and limit.
  * A Deploy plan changes nothing, the Deploy then boots the planned server (name, image, flavor,
  * marks) and floating IP, and the plan of its retry says both exist.
