@@ -499,7 +499,7 @@ def test_plan_answers_what_a_command_would_do_without_doing_it(host, driver, api
     [entry] = plan['plan']
     assert entry['success'], entry
     assert [(o['op'], o['kind'], o['where']) for o in entry['operations']] == [
-        ('create', 'volume', 'test:///default'), ('create', 'domain', 'test:///default'),
+        ('create', 'domain', 'test:///default'), ('create', 'volume', 'test:///default'),
         ('create', 'OVS port', 'test:///default')]
     # Asked twice, the same: the first changed nothing.
     assert json.loads(driver.plan(provider, 'Deploy', deploy)) == plan
