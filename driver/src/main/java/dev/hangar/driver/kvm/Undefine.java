@@ -16,9 +16,7 @@ final class Undefine {
   static void run(Hypervisor host, Domain domain) throws LibvirtException {
     host.change(() -> {
       try {
-        if (domain.isActive() == 1) {
-          domain.destroy();
-        }
+        stop(domain);
         undefine(domain);
       } catch (LibvirtException e) {
         if (!LibvirtErrors.isGone(e)) {
@@ -27,6 +25,23 @@ final class Undefine {
       }
       return null;
     });
+  }
+
+  /**
+   * Destroys the domain when it runs; one that stopped between the check and the destroy (its
+   * guest powered off, its qemu died) is stopped all the same.
+   */
+  static void stop(Domain domain) throws LibvirtException {
+    if (domain.isActive() != 1) {
+      return;
+    }
+    try {
+      domain.destroy();
+    } catch (LibvirtException e) {
+      if (domain.isActive() == 1) {
+        throw e;
+      }
+    }
   }
 
   private static void undefine(Domain domain) throws LibvirtException {

@@ -27,9 +27,7 @@ final class VmDeleter {
       }
       scope.progress("Deleting " + view.name() + " on " + host.uri());
       host.change(() -> {
-        if (domain.isActive() == 1) {
-          domain.destroy();
-        }
+        Undefine.stop(domain);
         return null;
       });
       List<String> names = view.ovsNics().stream().map(DomainView.NicView::device).toList();
