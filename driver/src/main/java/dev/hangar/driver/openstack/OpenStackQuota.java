@@ -1,9 +1,11 @@
 package dev.hangar.driver.openstack;
 
 import dev.hangar.driver.ClientException;
+import dev.hangar.driver.CommandCancelledException;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.driver.spi.Quotas;
 import dev.hangar.driver.spi.SandboxLease;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -23,10 +25,12 @@ import org.openstack4j.model.compute.Server;
  * count includes its own. Every deployer orders the marked objects the same way, by creation
  * time and then id, and keeps its object only when the use of the objects up to and including
  * its own fits the limits; the one beyond the limit rolls back, the earlier ones stay. Objects
- * made after a count sort after the counted one, so N parallel Deploys cannot overshoot (up to
- * Nova's one-second timestamps: two objects made in the same second after each other's count
- * may both stay). An object rolled back by another deployer may still be counted: the error
- * then says to retry.
+ * made after a count sort after the counted one. Nova's timestamps have one-second steps, so a
+ * server made in the same second but after this count can sort before this one: the servers are
+ * counted once more when this one is active and at least {@link #SETTLE} past its creation
+ * second, when every server that sorts before it is visible; of the servers kept, the last in
+ * the order has then counted all the others, and N parallel Deploys cannot overshoot. An object
+ * rolled back by another deployer may still be counted: the error then says to retry.
  */
 final class OpenStackQuota {
   private final OsSession s;
@@ -69,6 +73,34 @@ final class OpenStackQuota {
               f == null ? 0L : f.getRam())));
     }
     check(items, serverId, quotas);
+  }
+
+  /** After the creation second of a server, how long until every server of it is listed. */
+  static final Duration SETTLE = Duration.ofSeconds(2);
+
+  /**
+   * The second count of {@code server} (see the class comment), once the clock is
+   * {@link #SETTLE} past its creation.
+   *
+   * @throws ClientException naming the quota, its use and its limit, when the server is beyond
+   */
+  void afterSettle(Server server, CommandScope scope) {
+    if (s.quotas().isEmpty()) {
+      return;
+    }
+    Instant until = (server.getCreated() == null ? Instant.now()
+        : server.getCreated().toInstant()).plus(SETTLE);
+    while (Instant.now().isBefore(until)) {
+      scope.checkCancelled("waiting to count the quotas again");
+      try {
+        Thread.sleep(Math.min(200, Math.max(1,
+            Duration.between(Instant.now(), until).toMillis())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CommandCancelledException("interrupted while waiting to count the quotas");
+      }
+    }
+    afterBoot(server.getId(), scope);
   }
 
   /** After {@code floatingIpId} was taken: public-ips. */

@@ -84,6 +84,7 @@ final class ServerDeployer {
       new OpenStackQuota(s).afterBoot(id, scope);
       scope.progress("waiting for server " + id + " (" + plan.vmName() + ") to be ACTIVE");
       Server active = servers.awaitStatus(id, Server.Status.ACTIVE, s.timeouts().active(), scope);
+      new OpenStackQuota(s).afterSettle(active, scope);
       if (plan.floatingIp()) {
         attachFloatingIp(active, sandbox, plan, names, rollback, scope);
       }
