@@ -160,7 +160,7 @@ public final class WireCodec {
     var r = convert(readTree(json, "validate_attributes request"),
         dev.hangar.datamodel.designer.ValidateAttributesRequest.class,
         "validate_attributes request");
-    if (r.deploymentPath() == null || r.deploymentPath().isBlank()) {
+    if (r == null || r.deploymentPath() == null || r.deploymentPath().isBlank()) {
       throw new MalformedRequestException("the validate_attributes request has no DeploymentPath;"
           + " expected {\"ActionId\",\"DeploymentPath\",\"Attributes\":[{\"AttributeName\","
           + "\"AttributeValue\"}]}");
@@ -172,7 +172,7 @@ public final class WireCodec {
   public dev.hangar.datamodel.designer.AttributeHintsRequest readAttributeHints(String json) {
     var r = convert(readTree(json, "get_attribute_hints request"),
         dev.hangar.datamodel.designer.AttributeHintsRequest.class, "get_attribute_hints request");
-    if (r.deploymentPath() == null || r.deploymentPath().isBlank()
+    if (r == null || r.deploymentPath() == null || r.deploymentPath().isBlank()
         || r.attributeName() == null || r.attributeName().isBlank()) {
       throw new MalformedRequestException("the get_attribute_hints request needs DeploymentPath"
           + " and AttributeName; expected {\"DeploymentPath\",\"AttributeName\","
