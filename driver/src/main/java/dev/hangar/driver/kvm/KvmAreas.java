@@ -101,6 +101,30 @@ record KvmAreas(Map<String, String> byHost) {
   }
 
   /**
+   * Where a new VM with the deployment attribute 'Area' = {@code area} may be placed: every host
+   * of {@code reach} when it is empty, else the hosts of that area (the others set aside as by
+   * {@link #within}).
+   *
+   * @throws ClientException when the provider has no areas or none named {@code area}
+   */
+  VmLocator.Reach forDeploy(VmLocator.Reach reach, String area) {
+    if (area.isEmpty()) {
+      return reach;
+    }
+    if (isEmpty()) {
+      throw new ClientException("attribute 'Area' is '" + area + "', but the provider has no"
+          + " areas (its attribute 'Areas' is empty); clear 'Area' or set 'Areas' on the"
+          + " provider");
+    }
+    if (!byHost.containsValue(area)) {
+      throw new ClientException("attribute 'Area': '" + area + "' is not an area of the"
+          + " provider (its areas: " + String.join(", ", new java.util.LinkedHashSet<>(
+          byHost.values())) + ")");
+    }
+    return within(reach, area);
+  }
+
+  /**
    * {@code reach} narrowed to the hosts of {@code area}: the others are set aside as down, with
    * the reason, so that placement names them and never uses them.
    */
