@@ -4,6 +4,7 @@ import dev.hangar.driver.ClientException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,8 +119,8 @@ record KvmAreas(Map<String, String> byHost) {
     }
     if (!byHost.containsValue(area)) {
       throw new ClientException("attribute 'Area': '" + area + "' is not an area of the"
-          + " provider (its areas: " + String.join(", ", new java.util.LinkedHashSet<>(
-          byHost.values())) + ")");
+          + " provider (its areas: " + String.join(", ", new LinkedHashSet<>(byHost.values()))
+          + ")");
     }
     return within(reach, area);
   }

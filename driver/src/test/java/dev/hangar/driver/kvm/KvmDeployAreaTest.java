@@ -3,6 +3,10 @@ package dev.hangar.driver.kvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.driver.internal.SecretRedactor;
+import dev.hangar.driver.spi.CommandScope;
+import dev.hangar.driver.spi.ProviderResource;
+import dev.hangar.options.DeploymentOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +22,7 @@ import org.libvirt.LibvirtException;
  * The KVM paths' deployment attribute 'Area': a new VM is placed on a hypervisor of that area
  * only, on two libvirt test-driver hosts (each with its own ovsdb-server) in areas "east" and
  * "west"; an unknown area, or an Area on a provider without Areas, is a clear per-action error
- * that makes nothing.
+ * that makes nothing; validate_attributes names it too, and the hints are the area names.
  */
 class KvmDeployAreaTest {
   private KvmTestbed east;
@@ -81,6 +85,20 @@ class KvmDeployAreaTest {
     // west) is taken.
     assertThat(host(deploy(east, "w-4", "west"))).isEqualTo(west.uri);
     assertThat(host(deploy(east, "any", ""))).isEqualTo(east.uri);
+  }
+
+  @Test
+  void validateAttributesChecksTheAreaAndHintsListTheAreas() {
+    CommandScope scope = new CommandScope("test", null, east.api, null, new SecretRedactor());
+    var advisor = east.provider.open(new ProviderResource("prov", "Hangar Cloud Provider",
+        east.attributes), scope).attributeAdvisor().orElseThrow();
+    assertThat(advisor.validate(DeploymentOptions.KVM_FROM_KERNEL, Map.of("Area", "west"),
+        scope)).isEmpty();
+    assertThat(advisor.validate(DeploymentOptions.KVM_FROM_TEMPLATE, Map.of("Area", "north",
+        "Template", "tmpl.qcow2"), scope)).containsExactly("attribute 'Area': 'north' is not an"
+        + " area of the provider (its areas: east, west)");
+    assertThat(advisor.hints(DeploymentOptions.KVM_FROM_TEMPLATE, "Area", Map.of(), scope))
+        .containsExactly("east", "west");
   }
 
   @Test
