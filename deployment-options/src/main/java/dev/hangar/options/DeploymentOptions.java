@@ -5,6 +5,12 @@ import java.util.Optional;
 
 /** The deployment paths Hangar defines. */
 public final class DeploymentOptions {
+  /** The KVM paths' optional failover area (one of the provider's 'Areas'). */
+  private static AttributeSpec kvmArea() {
+    return AttributeSpec.string("Area", "", "Optional failover area (one of the provider's"
+        + " Areas) whose hypervisors alone may run the VM; empty: any hypervisor.");
+  }
+
   public static final DeploymentOption KVM_FROM_TEMPLATE = new DeploymentOption(
       "KVM VM From Template", "KVM",
       "A KVM VM whose disk is a linked clone (qcow2 backing file) of a template volume.",
@@ -16,7 +22,8 @@ public final class DeploymentOptions {
           AttributeSpec.number("NIC Count", "1",
               "Extra vNICs, parked on the dead VLAN until connected."),
           AttributeSpec.string("Cloud-Init User Data", "",
-              "Optional cloud-init user data, given to the VM as a NoCloud seed.")));
+              "Optional cloud-init user data, given to the VM as a NoCloud seed."),
+          kvmArea()));
 
   public static final DeploymentOption KVM_FROM_KERNEL = new DeploymentOption(
       "KVM VM From Kernel", "KVM",
@@ -28,7 +35,8 @@ public final class DeploymentOptions {
           AttributeSpec.number("CPU", "1", "Virtual CPUs."),
           AttributeSpec.number("RAM", "256", "Memory in MiB."),
           AttributeSpec.number("NIC Count", "1",
-              "Extra vNICs, parked on the dead VLAN until connected.")));
+              "Extra vNICs, parked on the dead VLAN until connected."),
+          kvmArea()));
 
   public static final DeploymentOption AWS_EC2_INSTANCE = new DeploymentOption(
       "AWS EC2 Instance", "AWS", "An EC2 instance in the sandbox's VPC.",

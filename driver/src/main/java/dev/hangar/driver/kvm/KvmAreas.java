@@ -4,6 +4,7 @@ import dev.hangar.driver.ClientException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,6 +99,30 @@ record KvmAreas(Map<String, String> byHost) {
       }
     });
     return out;
+  }
+
+  /**
+   * Where a new VM with the deployment attribute 'Area' = {@code area} may be placed: every host
+   * of {@code reach} when it is empty, else the hosts of that area (the others set aside as by
+   * {@link #within}).
+   *
+   * @throws ClientException when the provider has no areas or none named {@code area}
+   */
+  VmLocator.Reach forDeploy(VmLocator.Reach reach, String area) {
+    if (area.isEmpty()) {
+      return reach;
+    }
+    if (isEmpty()) {
+      throw new ClientException("attribute 'Area' is '" + area + "', but the provider has no"
+          + " areas (its attribute 'Areas' is empty); clear 'Area' or set 'Areas' on the"
+          + " provider");
+    }
+    if (!byHost.containsValue(area)) {
+      throw new ClientException("attribute 'Area': '" + area + "' is not an area of the"
+          + " provider (its areas: " + String.join(", ", new LinkedHashSet<>(byHost.values()))
+          + ")");
+    }
+    return within(reach, area);
   }
 
   /**

@@ -1,11 +1,13 @@
 package dev.hangar.driver.kvm;
 
+import dev.hangar.driver.ClientException;
 import dev.hangar.driver.spi.AttributeAdvisor;
 import dev.hangar.driver.spi.CommandScope;
 import dev.hangar.options.DeploymentOption;
 import dev.hangar.options.DeploymentOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,11 +27,12 @@ import org.slf4j.LoggerFactory;
  * paths are files on the hypervisor, which libvirt has no call to look at, so they are not
  * checked here (the driver checks that they are absolute; Deploy fails naming qemu's reason when
  * a file is missing). Unreachable hypervisors are skipped (logged); when none answers, that is
- * the one problem.
+ * the one problem. Both paths: 'Area' must be one of the provider's areas (hints: their names).
  */
 final class KvmAttributeAdvisor implements AttributeAdvisor {
   private static final Logger log = LoggerFactory.getLogger(KvmAttributeAdvisor.class);
   private static final String TEMPLATE = "Template";
+  private static final String AREA = "Area";
 
   private final KvmSettings settings;
   private final VmLocator locator;
@@ -42,13 +45,21 @@ final class KvmAttributeAdvisor implements AttributeAdvisor {
   @Override
   public List<String> validate(DeploymentOption option, Map<String, String> attributes,
       CommandScope scope) {
+    List<String> problems = new ArrayList<>();
+    String area = attributes.getOrDefault(AREA, "").strip();
+    if (!area.isEmpty() && isKvm(option)) {
+      try {
+        settings.areas().forDeploy(new VmLocator.Reach(List.of(), Map.of()), area);
+      } catch (ClientException e) {
+        problems.add(e.getMessage());
+      }
+    }
     String template = attributes.getOrDefault(TEMPLATE, "");
     if (!option.name().equals(DeploymentOptions.KVM_FROM_TEMPLATE.name())
         || template.isBlank()) {
-      return List.of();
+      return problems;
     }
     VmLocator.Reach reach = locator.reach("");
-    List<String> problems = new ArrayList<>();
     if (reach.up().isEmpty()) {
       problems.add("Template '" + template + "' could not be checked: no hypervisor answered ("
           + VmLocator.describe(reach.down()) + ")");
@@ -76,6 +87,9 @@ final class KvmAttributeAdvisor implements AttributeAdvisor {
   @Override
   public List<String> hints(DeploymentOption option, String attribute,
       Map<String, String> attributes, CommandScope scope) {
+    if (AREA.equals(attribute) && isKvm(option)) {
+      return List.copyOf(new LinkedHashSet<>(settings.areas().byHost().values()));
+    }
     if (!option.name().equals(DeploymentOptions.KVM_FROM_TEMPLATE.name())
         || !TEMPLATE.equals(attribute)) {
       return List.of();
@@ -97,6 +111,11 @@ final class KvmAttributeAdvisor implements AttributeAdvisor {
       }
     }
     return List.copyOf(out);
+  }
+
+  private static boolean isKvm(DeploymentOption option) {
+    return option.name().equals(DeploymentOptions.KVM_FROM_TEMPLATE.name())
+        || option.name().equals(DeploymentOptions.KVM_FROM_KERNEL.name());
   }
 
   /** Every volume ("pool/name") a Hangar VM on this host uses as its disk or seed. */

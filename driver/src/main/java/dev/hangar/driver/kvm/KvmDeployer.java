@@ -66,7 +66,8 @@ final class KvmDeployer {
           }
           return resume(plan, earlier.get(), scope, subnets);
         }
-        Hypervisor host = Placement.choose(race.withoutGaveWay(reach, gaveWayOn),
+        Hypervisor host = Placement.choose(race.withoutGaveWay(
+            settings.areas().forDeploy(reach, plan.area()), gaveWayOn),
             plan.memoryMiB(), settings.virtualization(), runtime.memory());
         String skipped = reach.down().isEmpty() ? ""
             : "; skipped unreachable hypervisors: " + VmLocator.describe(reach.down());

@@ -51,8 +51,8 @@ final class KvmPlanner implements Planner {
       if (earlier.isPresent()) {
         return Optional.of(existing(earlier.get()));
       }
-      Hypervisor host = Placement.preview(reach, plan.memoryMiB(), settings.virtualization(),
-          runtime.memory());
+      Hypervisor host = Placement.preview(settings.areas().forDeploy(reach, plan.area()),
+          plan.memoryMiB(), settings.virtualization(), runtime.memory());
       return Optional.of(creates(plan, host, reach, lease));
     } catch (LibvirtException e) {
       throw LibvirtErrors.wrap("plan deploying " + plan.name(), earlier.map(l -> l.host().uri())

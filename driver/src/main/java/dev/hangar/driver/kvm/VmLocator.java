@@ -7,6 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 
@@ -17,6 +23,13 @@ import org.libvirt.LibvirtException;
  * host came back) is resolved by {@link VmFencing} before the caller sees it.
  */
 final class VmLocator {
+  /** Runs {@link #reachAnswering}'s round trips, so one silent host cannot hold the others. */
+  private static final ExecutorService PROBES = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "hangar-libvirt-probe");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final KvmSettings settings;
   private final KvmRuntime runtime;
 
@@ -51,6 +64,47 @@ final class VmLocator {
         down.put(t.uri(), e.getMessage());
       }
     }
+    return new Reach(up, down);
+  }
+
+  /**
+   * Like {@link #reach}, but a host counts as reachable only when it answers a round trip now.
+   * Across a network partition libvirt keeps a cached connection looking open until its keepalive
+   * gives up (5 s x 3 unanswered, about 20 s): {@link #reach} would take a host cut off a moment
+   * ago for a live one, and Recover would refuse to recover it ("answers") or block on it. The
+   * hosts are asked at once, each bounded by the connect timeout (the keepalive fails a remote
+   * one sooner), so the whole wait is one bound, not one per host; a host whose round trip fails
+   * or times out joins {@code down} with the reason.
+   */
+  Reach reachAnswering() {
+    Reach r = reach("");
+    Map<Hypervisor, CompletableFuture<String>> probes = new LinkedHashMap<>();
+    for (Hypervisor h : r.up()) {
+      probes.put(h, CompletableFuture.supplyAsync(() -> {
+        try {
+          return h.connect().getHostName();
+        } catch (LibvirtException e) {
+          throw new IllegalStateException(LibvirtErrors.text(e), e);
+        }
+      }, PROBES));
+    }
+    long deadline = System.nanoTime() + runtime.timeouts().connect().toNanos();
+    List<Hypervisor> up = new ArrayList<>();
+    Map<String, String> down = new LinkedHashMap<>(r.down());
+    probes.forEach((h, probe) -> {
+      try {
+        probe.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        up.add(h);
+      } catch (ExecutionException e) {
+        down.put(h.uri(), "does not answer: " + e.getCause().getMessage());
+      } catch (TimeoutException e) {
+        down.put(h.uri(), "did not answer within " + runtime.timeouts().connect().toSeconds()
+            + " s");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        down.put(h.uri(), "interrupted while asking it");
+      }
+    });
     return new Reach(up, down);
   }
 

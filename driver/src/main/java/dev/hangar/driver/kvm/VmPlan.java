@@ -18,7 +18,7 @@ import java.util.regex.PatternSyntaxException;
 record VmPlan(UUID uuid, String name, String appName, String deploymentPath, String actionId,
     int vcpus, long memoryMiB, int extraNics, String template, long diskGiB,
     DomainSpec.KernelBoot kernel, String userData, boolean waitForIp, Pattern ipRegex,
-    Duration ipTimeout) {
+    Duration ipTimeout, String area) {
   static final int MAX_VCPUS = 64;
   static final long MIN_RAM_MIB = 16;
   static final long MAX_RAM_MIB = 4L * 1024 * 1024;
@@ -58,7 +58,8 @@ record VmPlan(UUID uuid, String name, String appName, String deploymentPath, Str
     return new VmPlan(uuid, name, app.appName(), request.option().name(), app.actionId(), vcpus,
         ram, nics, tmpl, disk, kernel, userData, bool(v, StandardAttributes.WAIT_FOR_IP),
         regex(string(v, StandardAttributes.IP_REGEX)),
-        Duration.ofSeconds(range(v, request, StandardAttributes.REFRESH_IP_TIMEOUT.name(), 1, 86_400)));
+        Duration.ofSeconds(range(v, request, StandardAttributes.REFRESH_IP_TIMEOUT.name(), 1, 86_400)),
+        string(v, spec(request, "Area")).strip());
   }
 
   /** A template is a volume name in the storage pool, never a path. */

@@ -37,6 +37,12 @@ import org.w3c.dom.Node;
  * definition included. Before it recovers anything, Recover sweeps the reachable hosts of the
  * areas for stale copies ({@link VmFencing}): a copy older than the stored definition is
  * destroyed and undefined, so a returning host never runs the old definition.
+ *
+ * <p>A home host that is cut off by a network partition looks dead from here, yet its qemu may
+ * still write the disk. Recover therefore never starts a second copy while the disk is in use:
+ * reachability is checked with a live round trip ({@link VmLocator#reachAnswering}, bounded), and
+ * a start that fails on qemu's disk lock is rolled back with an error telling the admin to fence
+ * the host and call Recover again ({@link DiskInUse}).
  */
 final class VmRecovery {
   /** How long a recovered VM may take to show its management address. */
@@ -75,7 +81,7 @@ final class VmRecovery {
             + " (attribute 'Areas'); its VMs cannot be recovered elsewhere");
       }
     }
-    VmLocator.Reach reach = locator.reach("");
+    VmLocator.Reach reach = locator.reachAnswering();
     if (!wanted.isEmpty() && !reach.down().containsKey(wanted)) {
       throw new ClientException("hypervisor " + wanted + " answers; Recover restarts the VMs"
           + " of an unreachable hypervisor only");
@@ -134,7 +140,7 @@ final class VmRecovery {
    * current on a reachable host is left where it is (moved = false).
    */
   Outcome recover(String uuid, CommandScope scope) {
-    VmLocator.Reach reach = locator.reach("");
+    VmLocator.Reach reach = locator.reachAnswering();
     Optional<VmLocator.Located> found = locator.findOn(reach.up(), uuid);
     Stored stored = storedDefinition(reach, uuid).orElse(null);
     if (found.isPresent()) {
@@ -187,7 +193,9 @@ final class VmRecovery {
       throw rollback.undoAfter(e);
     } catch (LibvirtException e) {
       runtime.memory().giveBack(target, memoryMiB << 20);
-      throw rollback.undoAfter(LibvirtErrors.wrap("recover " + stored.name(), target.uri(), e));
+      throw rollback.undoAfter(DiskInUse.is(e)
+          ? DiskInUse.refusal(stored.name(), meta.home(), target.uri(), e)
+          : LibvirtErrors.wrap("recover " + stored.name(), target.uri(), e));
     }
   }
 

@@ -62,6 +62,25 @@ class KvmAreasTest {
   }
 
   @Test
+  void deploysAreaNarrowsPlacementOrIsRefusedClearly() {
+    KvmAreas a = KvmAreas.parse("east: qemu+ssh://hv1/system, qemu+ssh://hv2/system; west:"
+        + " qemu+ssh://hv3/system", HOSTS);
+    VmLocator.Reach reach = new VmLocator.Reach(List.of(host(HOSTS.get(0)), host(HOSTS.get(2))),
+        Map.of(HOSTS.get(1), "connection refused"));
+    assertThat(a.forDeploy(reach, "")).isSameAs(reach);
+    VmLocator.Reach west = a.forDeploy(reach, "west");
+    assertThat(west.up()).extracting(Hypervisor::uri).containsExactly(HOSTS.get(2));
+    assertThat(west.down()).containsEntry(HOSTS.get(0), "outside area 'west'")
+        .containsEntry(HOSTS.get(1), "outside area 'west'");
+    assertThatThrownBy(() -> a.forDeploy(reach, "north")).isInstanceOf(ClientException.class)
+        .hasMessage("attribute 'Area': 'north' is not an area of the provider (its areas:"
+            + " east, west)");
+    assertThatThrownBy(() -> KvmAreas.NONE.forDeploy(reach, "east"))
+        .isInstanceOf(ClientException.class).hasMessageContaining("attribute 'Area' is 'east'")
+        .hasMessageContaining("'Areas' is empty");
+  }
+
+  @Test
   void fencingKeepsTheNewestGenerationThenTheCopyAtHome() {
     VmFencing.Copy oldRunning = copy(HOSTS.get(0), 1, HOSTS.get(0), true);
     VmFencing.Copy recovered = copy(HOSTS.get(1), 2, HOSTS.get(1), false);

@@ -12,8 +12,10 @@ import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.driver.testing.GuestHttp;
 import dev.hangar.driver.testing.GuestImage;
 import dev.hangar.driver.testing.Hypervisors;
+import dev.hangar.driver.testing.LibvirtdTcpLink;
 import dev.hangar.driver.testing.NamespacedOvs;
 import dev.hangar.driver.testing.RealLibvirtd;
+import dev.hangar.driver.testing.VlanPeer;
 import dev.hangar.testing.Contexts;
 import dev.hangar.testing.Daemons;
 import dev.hangar.driver.embedded.LocalProcesses;
@@ -49,14 +51,14 @@ import org.libvirt.StoragePool;
  * so the recovery is rolled back; when hv1's libvirtd returns, its guest is the only one.
  */
 class KvmRecoveryRealTest {
-  private static final WireCodec CODEC = WireCodec.standard();
+  static final WireCodec CODEC = WireCodec.standard();
   private static final String BRIDGE = "br-int";
   private static final String TEMPLATE = "guest.qcow2";
   private static final String P = "Hangar Cloud Provider.";
-  private static final Duration GUEST_UP = Duration.ofSeconds(150);
+  static final Duration GUEST_UP = Duration.ofSeconds(150);
 
   @Test
-  @Timeout(value = 600, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  @Timeout(value = 900, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aDeadHostsVmComesBackOnItsAreaAndTheStaleCopyIsRemovedWhenTheHostReturns()
       throws Exception {
     Daemons.need(RealLibvirtd.available(), RealLibvirtd::unavailableReason);
@@ -70,10 +72,17 @@ class KvmRecoveryRealTest {
         throw new IllegalStateException(e);
       }
     });
-    try (Hypervisors east = Hypervisors.start(2, BRIDGE);
-        RealLibvirtd hv3 = west.get(5, TimeUnit.MINUTES)) {
+    try (Hypervisors east = Hypervisors.start(2, BRIDGE, true);
+        RealLibvirtd hv3 = west.get(5, TimeUnit.MINUTES);
+        LibvirtdTcpLink link = LibvirtdTcpLink.open(east.get(0).libvirtd())) {
       RealLibvirtd hv1 = east.get(0).libvirtd();
       RealLibvirtd hv2 = east.get(1).libvirtd();
+      NamespacedOvs ovs1 = east.get(0).ovs();
+      NamespacedOvs ovs2 = east.get(1).ovs();
+      // hv1 is a remote host, reached over TCP across the link that the partition cuts (its
+      // libvirtd and its OVSDB both); the test watches it through the daemon's unix socket.
+      String hv1Uri = link.uri();
+      String hv1Ovsdb = ovs1.listenTcp(link.address(), 6640);
       Files.copy(image.disk(), shared.resolve(TEMPLATE), StandardCopyOption.REPLACE_EXISTING);
       sharePool(hv1.connection(), shared);
       sharePool(hv2.connection(), shared);
@@ -81,16 +90,15 @@ class KvmRecoveryRealTest {
       Map<String, String> provider = new LinkedHashMap<>(Contexts.kvmAttributes());
       provider.putAll(hv1.providerAttributes());
       provider.put(P + "OVS Bridge", BRIDGE);
-      provider.put(P + "Hypervisors", hv3.uri() + "," + hv1.uri() + "," + hv2.uri());
-      provider.put(P + "OVSDB Remote", "unix:/nonexistent/db.sock,"
-          + east.get(0).ovs().unixRemote() + "," + east.get(1).ovs().unixRemote());
-      provider.put(P + "Areas", "east: " + hv1.uri() + ", " + hv2.uri() + "; west: "
-          + hv3.uri());
+      provider.put(P + "Hypervisors", hv3.uri() + "," + hv1Uri + "," + hv2.uri());
+      provider.put(P + "OVSDB Remote", "unix:/nonexistent/db.sock," + hv1Ovsdb + ","
+          + ovs2.unixRemote());
+      provider.put(P + "Areas", "east: " + hv1Uri + ", " + hv2.uri() + "; west: " + hv3.uri());
       // Deploy through a provider naming hv1 only, so the guest starts there.
       Map<String, String> onHv1 = new LinkedHashMap<>(provider);
-      onHv1.put(P + "Hypervisors", hv1.uri());
-      onHv1.put(P + "OVSDB Remote", east.get(0).ovs().unixRemote());
-      onHv1.put(P + "Areas", "east: " + hv1.uri());
+      onHv1.put(P + "Hypervisors", hv1Uri);
+      onHv1.put(P + "OVSDB Remote", hv1Ovsdb);
+      onHv1.put(P + "Areas", "east: " + hv1Uri);
 
       RecordingOrchestratorApi api = RecordingOrchestratorApi.silent();
       try (KvmBackendProvider backends = new KvmBackendProvider(OvsdbConnectors::standard,
@@ -106,15 +114,13 @@ class KvmRecoveryRealTest {
         String port = before.ovsNics().get(0).device();
         assertThat(new GuestHttp(hv1, web.path("deployedAppAddress").asText(), "web on hv1")
             .get("/cgi-bin/status")).as("the guest answers on hv1").isNotNull();
-        JsonNode set = results(driver.applyConnectivityChanges(Contexts.resource(provider),
-            Contexts.request(Contexts.setVlan("vlan-1", uuid, "10"))));
-        assertThat(set.get(0).path("success").asBoolean()).as(set.toString()).isTrue();
-        assertThat(east.get(0).ovs().portColumn(port, "tag")).isEqualTo("10");
+        setVlan10(driver, provider, uuid);
+        assertThat(ovs1.portColumn(port, "tag")).isEqualTo("10");
 
         // --- hv1 dies: its libvirtd and the guest's qemu, SIGKILL ---------------------------
         hv1.killDaemonAndGuests();
-        String out = driver.recover(Contexts.resource(provider), hv1.uri());
-        assertThat(out).contains(name + " (" + uuid + "): recovered from " + hv1.uri() + " on "
+        String out = driver.recover(Contexts.resource(provider), hv1Uri);
+        assertThat(out).contains(name + " (" + uuid + "): recovered from " + hv1Uri + " on "
             + hv2.uri());
         Domain moved = hv2.connection().domainLookupByUUIDString(uuid);
         assertThat(moved.isActive()).isEqualTo(1);
@@ -126,7 +132,7 @@ class KvmRecoveryRealTest {
         assertThat(after.metadata().home()).isEqualTo(hv2.uri());
         assertThat(after.metadata().generation()).isEqualTo(2);
         assertThat(after.metadata().vlanOf(port).tag()).isEqualTo(10);
-        assertThat(east.get(1).ovs().portColumn(port, "tag")).isEqualTo("10");
+        assertThat(ovs2.portColumn(port, "tag")).isEqualTo("10");
         assertThat(hv3.connection().listDefinedDomains()).as("hv3 is outside the area")
             .isEmpty();
         assertThat(hv3.connection().numOfDomains()).isZero();
@@ -138,6 +144,19 @@ class KvmRecoveryRealTest {
         assertThat(updates.get(updates.size() - 1)).contains(name).contains(ip);
         assertThat(awaitHttp(new GuestHttp(hv2, ip, "web on hv2")))
             .as("the recovered guest answers on hv2").isNotNull();
+        // It answers on VLAN 10 of hv2's bridge, and only there.
+        try (VlanPeer peer = VlanPeer.start(hv2, ovs2, "hgpeer", 10, "10.77.10.",
+            before.ovsNics().get(0).mac())) {
+          assertAnswersOnVlan(peer, "web");
+          peer.retag(20);
+          for (int i = 0; i < 3; i++) {
+            assertThat(peer.ping(peer.guestAddress())).as("a peer on VLAN 20 reaches it")
+                .isFalse();
+          }
+          peer.retag(10);
+          assertThat(peer.awaitPing(peer.guestAddress(), Duration.ofSeconds(30)))
+              .as("back on VLAN 10 the peer reaches it again").isTrue();
+        }
 
         // --- hv1 returns with its old definition: the sweep removes it ----------------------
         hv1.restartDaemon();
@@ -145,10 +164,10 @@ class KvmRecoveryRealTest {
             .contains(name);
         String sweep = driver.recover(Contexts.resource(provider), "");
         assertThat(sweep).contains(name + " (" + uuid + "): removed the stale copy on "
-            + hv1.uri());
+            + hv1Uri);
         assertThat(hv1.connection().listDefinedDomains()).doesNotContain(name);
         assertThat(hv1.connection().numOfDomains()).isZero();
-        assertThat(east.get(0).ovs().ports()).doesNotContain(port);
+        assertThat(ovs1.ports()).doesNotContain(port);
         assertThat(hv2.connection().domainLookupByUUIDString(uuid).isActive()).isEqualTo(1);
         JsonNode details = CODEC.readTree(driver.getVmDetails(Contexts.resource(provider),
             detailsRequest(web, name), CancellationContext.NONE), "details");
@@ -161,31 +180,27 @@ class KvmRecoveryRealTest {
               .as("disk and stored definition deleted").containsExactly(TEMPLATE);
         }
 
-        // --- hv1 cut off while its guest runs on: the recovery cannot take the disk ----------
-        Map<String, String> quick = new LinkedHashMap<>();
-        quick.put("Wait for IP", "False");
-        JsonNode db = deploy(driver, onHv1, "db", quick);
-        String dbUuid = db.path("vmUuid").asText();
-        String dbName = db.path("vmName").asText();
-        hv1.killDaemonOnly();
-        String cut = driver.recover(Contexts.resource(provider), hv1.uri());
-        assertThat(cut).contains(dbName + " (" + dbUuid + "): not recovered:")
-            .as("qemu's image lock stopped the second start").containsIgnoringCase("lock");
-        assertThat(hv2.connection().listDefinedDomains()).as("rolled back on hv2")
-            .doesNotContain(dbName);
-        assertThat(hv2.connection().numOfDomains()).isZero();
-        hv1.restartDaemon();
-        String healed = driver.recover(Contexts.resource(provider), "");
-        assertThat(healed).doesNotContain(dbUuid);
-        assertThat(hv1.connection().domainLookupByUUIDString(dbUuid).isActive())
-            .as("the guest ran on through the cut, and is the only one").isEqualTo(1);
-        assertThat(hv2.connection().listDefinedDomains()).doesNotContain(dbName);
-        results(driver.deleteInstance(KvmTestbed.remote(provider, db, Map.of())));
-        assertThat(hv1.connection().listDefinedDomains()).doesNotContain(dbName);
+        KvmRecoveryPartition.run(new KvmRecoveryPartition.Bed(driver, provider, onHv1, link,
+            hv1, hv2, ovs1, ovs2, shared));
       }
     } finally {
       LocalProcesses.deleteTree(shared);
     }
+  }
+
+  static void setVlan10(CloudProviderDriver driver, Map<String, String> provider, String uuid) {
+    JsonNode set = results(driver.applyConnectivityChanges(Contexts.resource(provider),
+        Contexts.request(Contexts.setVlan("vlan-" + uuid, uuid, "10"))));
+    assertThat(set.get(0).path("success").asBoolean()).as(set.toString()).isTrue();
+  }
+
+  /** The guest's OVS vNIC took the peer's DHCP offer on VLAN 10, answers ping and HTTP there. */
+  static void assertAnswersOnVlan(VlanPeer peer, String app) throws Exception {
+    assertThat(peer.awaitPing(peer.guestAddress(), GUEST_UP))
+        .as("%s answers ping from a peer on VLAN 10; the peer's DHCP log:%n%s", app,
+            peer.log()).isTrue();
+    assertThat(peer.http(app + " on VLAN 10").get("/cgi-bin/status")).as("%s answers HTTP on VLAN 10", app)
+        .contains(" " + peer.guestAddress() + "/24");
   }
 
   /** Points the host's pool at {@code shared} (autostarted: it must be back after a restart). */
@@ -201,7 +216,7 @@ class KvmRecoveryRealTest {
     pool.free();
   }
 
-  private static JsonNode deploy(CloudProviderDriver driver, Map<String, String> provider,
+  static JsonNode deploy(CloudProviderDriver driver, Map<String, String> provider,
       String app, Map<String, String> extra) {
     Map<String, String> attrs = new LinkedHashMap<>();
     attrs.put("Template", TEMPLATE);
@@ -216,7 +231,7 @@ class KvmRecoveryRealTest {
     return r;
   }
 
-  private static String detailsRequest(JsonNode web, String name) {
+  static String detailsRequest(JsonNode web, String name) {
     Map<String, Object> deployed = Map.of("name", name, "vmdetails", Map.of("uid",
         web.path("vmUuid").asText(), "vmCustomParams", List.of()));
     Map<String, Object> item = Map.of("appRequestJson", Map.of("name", name),
@@ -224,14 +239,14 @@ class KvmRecoveryRealTest {
     return CODEC.write(Map.of("items", List.of(item)));
   }
 
-  private static JsonNode results(String out) {
+  static JsonNode results(String out) {
     if (out.isEmpty()) {
       return CODEC.readTree("[]", "response");
     }
     return CODEC.readTree(out, "response").path("driverResponse").path("actionResults");
   }
 
-  private static String awaitHttp(GuestHttp http) throws Exception {
+  static String awaitHttp(GuestHttp http) throws Exception {
     long deadline = System.nanoTime() + GUEST_UP.toNanos();
     while (System.nanoTime() < deadline) {
       String s = http.get("/cgi-bin/status");

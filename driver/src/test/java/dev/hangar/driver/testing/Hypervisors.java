@@ -31,12 +31,21 @@ public final class Hypervisors implements AutoCloseable {
    * to start, the others are stopped again and its failure is thrown.
    */
   public static Hypervisors start(int count, String bridge) throws IOException {
+    return start(count, bridge, false);
+  }
+
+  /**
+   * Like {@link #start(int, String)}; with {@code listenTcp} each libvirtd also listens on TCP
+   * inside its namespace (for a {@link LibvirtdTcpLink}).
+   */
+  public static Hypervisors start(int count, String bridge, boolean listenTcp)
+      throws IOException {
     List<CompletableFuture<Host>> starts = new ArrayList<>();
     for (int h = 0; h < count; h++) {
       starts.add(CompletableFuture.supplyAsync(() -> {
         RealLibvirtd libvirtd = null;
         try {
-          libvirtd = RealLibvirtd.start();
+          libvirtd = RealLibvirtd.start(listenTcp);
           return new Host(libvirtd, NamespacedOvs.start(libvirtd, bridge));
         } catch (IOException | RuntimeException e) {
           if (libvirtd != null) {

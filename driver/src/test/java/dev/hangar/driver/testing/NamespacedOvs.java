@@ -119,6 +119,18 @@ public final class NamespacedOvs implements AutoCloseable {
     return "unix:" + dir.resolve("db.sock");
   }
 
+  /**
+   * Makes the database listen on TCP at {@code address:port} too, inside the daemon's namespace
+   * (for a driver that reaches this host remotely, e.g. across a {@link LibvirtdTcpLink}).
+   * Returns the OVSDB remote, {@code tcp:ADDRESS:PORT}.
+   */
+  public String listenTcp(String address, int port) throws IOException {
+    run(dir, Duration.ofSeconds(40), LocalProcesses.find("ovs-appctl"), "-t",
+        dir.resolve("ovsdb-server.ctl").toString(), "--timeout=30", "ovsdb-server/add-remote",
+        "ptcp:" + port + ":" + address);
+    return "tcp:" + address + ":" + port;
+  }
+
   public String bridge() {
     return bridge;
   }

@@ -280,9 +280,23 @@ public final class RealLibvirtd implements AutoCloseable {
     kill(false);
   }
 
+  /**
+   * The out-of-band power-off of a cut-off host's guests (an admin's fencing, as IPMI would do
+   * it): SIGKILL to every qemu of this host. libvirtd runs on and sees its guests stop.
+   */
+  public void killGuests() throws IOException {
+    kill(false, true);
+  }
+
   private void kill(boolean guests) throws IOException {
+    kill(true, guests);
+  }
+
+  private void kill(boolean daemon, boolean guests) throws IOException {
     Set<Long> victims = new LinkedHashSet<>();
-    victims.add(libvirtd.pid());
+    if (daemon) {
+      victims.add(libvirtd.pid());
+    }
     for (long pid : guests ? netnsPids(netns) : List.<Long>of()) {
       try {
         if (Files.readString(Path.of("/proc/" + pid + "/cmdline")).contains("qemu-system")) {
@@ -295,6 +309,9 @@ public final class RealLibvirtd implements AutoCloseable {
     victims.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     if (!awaitStopped(victims, Duration.ofSeconds(10))) {
       throw new IOException("libvirtd or a qemu of " + netns + " outlived SIGKILL");
+    }
+    if (!daemon) {
+      return;
     }
     try {
       libvirtd.waitFor(2, TimeUnit.SECONDS);
