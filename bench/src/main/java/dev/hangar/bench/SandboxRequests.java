@@ -11,8 +11,11 @@ import java.util.Map;
 /** One app of a load sandbox: its name, deployment path and DeployApp result. */
 record SandboxApp(String name, String path, JsonNode deployed) {}
 
-/** The requests and app documents of a load sandbox, shaped as the platform sends them. */
-final class SandboxRequests {
+/**
+ * The requests and app documents of a load sandbox, shaped as the platform sends them; the
+ * deployed-app documents serve every load of the bench (SandboxLoad, HostKillLoad).
+ */
+public final class SandboxRequests {
   private static final ObjectMapper JSON = WireCodec.standard().mapper();
 
   private SandboxRequests() {}
@@ -24,19 +27,33 @@ final class SandboxRequests {
   }
 
   static ObjectNode deployedApp(SandboxApp a) {
-    ObjectNode d = JSON.createObjectNode().put("name", a.deployed().path("vmName").asText());
-    ObjectNode vm = d.putObject("vmdetails").put("uid", a.deployed().path("vmUuid").asText());
+    return deployedApp(a.deployed());
+  }
+
+  /**
+   * The deployed app the platform keeps after a Deploy ({@code deployed_app_json}), from its
+   * DeployApp result: the VM's name, its uid and the additional data as vmCustomParams.
+   */
+  public static ObjectNode deployedApp(JsonNode deployAppResult) {
+    ObjectNode d = JSON.createObjectNode().put("name", deployAppResult.path("vmName").asText());
+    ObjectNode vm = d.putObject("vmdetails").put("uid",
+        deployAppResult.path("vmUuid").asText());
     ArrayNode custom = vm.putArray("vmCustomParams");
-    a.deployed().path("deployedAppAdditionalData").properties().forEach(e ->
+    deployAppResult.path("deployedAppAdditionalData").properties().forEach(e ->
         custom.addObject().put("name", e.getKey()).put("value", e.getValue().asText()));
     return d;
   }
 
   static String detailsRequest(SandboxApp a) {
+    return detailsRequest(appRequest(a), a.deployed());
+  }
+
+  /** A GetVmDetails request for one app: its app request and its deployed app. */
+  public static String detailsRequest(ObjectNode appRequest, JsonNode deployAppResult) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode item = root.putArray("items").addObject();
-    item.set("appRequestJson", appRequest(a));
-    item.set("deployedAppJson", deployedApp(a));
+    item.set("appRequestJson", appRequest);
+    item.set("deployedAppJson", deployedApp(deployAppResult));
     return root.toString();
   }
 

@@ -8,9 +8,7 @@ import dev.hangar.driver.HangarException;
 import dev.hangar.driver.embedded.EmbeddedDefault;
 import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import dev.hangar.driver.spi.BackendRegistry;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
@@ -76,21 +74,13 @@ final class CallCommand implements Callable<Integer> {
         return Main.USAGE;
       }
     }
-    if (host.problem() != null) {
-      err.println("hangar call: " + host.problem());
+    InputOptions.Opened in = inputs.open("call", host, request, err).orElse(null);
+    if (in == null) {
       return Main.USAGE;
     }
-    String contextJson;
-    String requestJson;
-    try {
-      contextJson = inputs.context();
-      requestJson = inputs.request(request);
-    } catch (IOException e) {
-      err.println("hangar call: " + e.getMessage());
-      return Main.USAGE;
-    }
-    RecordingOrchestratorApi api = new RecordingOrchestratorApi(Map.of(), new PrintWriterStream(
-        err).stream());
+    String contextJson = in.context();
+    String requestJson = in.request();
+    RecordingOrchestratorApi api = in.api();
     if (host.remote()) {
       return onHost(command, contextJson, requestJson, api, out, err);
     }

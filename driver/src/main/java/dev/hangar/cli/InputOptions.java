@@ -1,10 +1,12 @@
 package dev.hangar.cli;
 
 import dev.hangar.driver.Command;
+import dev.hangar.driver.orchestrator.RecordingOrchestratorApi;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /**
@@ -31,6 +33,36 @@ final class InputOptions {
   String request(String source) throws IOException {
     return source == null ? null
         : Inputs.substitute(Inputs.readJson(source, "request"), variables, "request");
+  }
+
+  /**
+   * What {@code call} and {@code plan} have once their options are checked and their inputs
+   * read: the context and request JSON, placeholders filled (the request null without one), and
+   * the orchestrator API that answers the command's callbacks, printing on stderr.
+   */
+  record Opened(String context, String request, RecordingOrchestratorApi api) {}
+
+  /**
+   * Checks {@code host}'s options, reads the context and the request of {@code requestSource}
+   * (null: none) and opens an orchestrator API on {@code err}; empty after printing the usage
+   * error ({@code hangar VERB: ...}) when an option is bad or an input unreadable.
+   */
+  Optional<Opened> open(String verb, HostOptions host, String requestSource, PrintWriter err) {
+    if (host.problem() != null) {
+      err.println("hangar " + verb + ": " + host.problem());
+      return Optional.empty();
+    }
+    String contextJson;
+    String requestJson;
+    try {
+      contextJson = context();
+      requestJson = request(requestSource);
+    } catch (IOException e) {
+      err.println("hangar " + verb + ": " + e.getMessage());
+      return Optional.empty();
+    }
+    return Optional.of(new Opened(contextJson, requestJson, new RecordingOrchestratorApi(
+        Map.of(), new PrintWriterStream(err).stream())));
   }
 
   /**

@@ -177,9 +177,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     MetricsServer scraped = metricsServer;
     Duration grace = config.grace();
+    // Metered as the commands' backend calls are: the reaper's calls are the host's too.
     PeriodicReaper reaper = reapPeriod == null ? null : PeriodicReaper.start(
-        new SandboxReaping(backends, c -> RecordingOrchestratorApi.silent()), reapContextJson,
-        reapPeriod, Clock.systemUTC(), line -> {
+        new SandboxReaping(metrics.meter(backends), c -> RecordingOrchestratorApi.silent()),
+        reapContextJson, reapPeriod, Clock.systemUTC(), line -> {
           err.println("reap: " + line);
           err.flush();
         });

@@ -114,6 +114,34 @@ class ServeMetricsTest {
     }
   }
 
+  /** The periodic reaper's backend calls are the host's: counted like the commands' own. */
+  @Test
+  void thePeriodicReapersBackendCallsAreCounted(@TempDir Path dir) throws Exception {
+    Process serve = start(dir, "--metrics-listen", "127.0.0.1:0", "--reap-every", "1h",
+        "--reap-context", Samples.home().resolve("samples/contexts/kvm-provider.json")
+            .toString());
+    try {
+      List<String> lines = readLines(serve, 2);
+      int metricsPort = port(METRICS, lines.get(1));
+      // The first run starts at once, on its own thread: wait for it, whatever its outcome.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      double reaps = 0;
+      while (reaps == 0 && System.nanoTime() < deadline) {
+        reaps = Scrape.of(new HostPort("127.0.0.1", metricsPort))
+            .all("hangar_backend_calls_total").stream()
+            .filter(c -> c.labels().get("operation").equals("reap"))
+            .peek(c -> assertThat(c.labels()).containsEntry("backend", "KVM"))
+            .mapToDouble(Scrape.Sample::value).sum();
+        if (reaps == 0) {
+          Thread.sleep(200);
+        }
+      }
+      assertThat(reaps).as("reap calls counted").isEqualTo(1.0);
+    } finally {
+      serve.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void withoutTheFlagsNoPortButTheGrpcOne(@TempDir Path dir) throws Exception {
     Process serve = start(dir);

@@ -3,6 +3,7 @@ package dev.hangar.driver.aws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.bench.SandboxRequests;
 import dev.hangar.driver.Command;
 import dev.hangar.driver.embedded.LocalProcesses;
 import dev.hangar.host.CallAttempts;
@@ -284,25 +285,13 @@ public final class HostKillLoad implements AutoCloseable {
         .put("fullname", name).put("address", "");
     endpoint.putObject("attributes").put("Public IP", "");
     endpoint.putObject("app_context").put("app_request_json", "")
-        .put("deployed_app_json", deployedApp(deployed).toString());
+        .put("deployed_app_json", SandboxRequests.deployedApp(deployed).toString());
     return ctx;
   }
 
-  private static ObjectNode deployedApp(JsonNode deployed) {
-    ObjectNode d = JSON.createObjectNode().put("name", deployed.path("vmName").asText());
-    ObjectNode vm = d.putObject("vmdetails").put("uid", deployed.path("vmUuid").asText());
-    var custom = vm.putArray("vmCustomParams");
-    deployed.path("deployedAppAdditionalData").properties().forEach(e ->
-        custom.addObject().put("name", e.getKey()).put("value", e.getValue().asText()));
-    return d;
-  }
-
   private static String details(JsonNode deployed) {
-    ObjectNode root = JSON.createObjectNode();
-    ObjectNode item = root.putArray("items").addObject();
-    item.putObject("appRequestJson").put("name", deployed.path("vmName").asText());
-    item.set("deployedAppJson", deployedApp(deployed));
-    return root.toString();
+    return SandboxRequests.detailsRequest(
+        JSON.createObjectNode().put("name", deployed.path("vmName").asText()), deployed);
   }
 
   // ---------------------------------------------------------------------------------------

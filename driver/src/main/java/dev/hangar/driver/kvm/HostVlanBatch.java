@@ -203,53 +203,39 @@ final class HostVlanBatch {
 
   /** removeVlan: the vNIC with the MAC (or index/name); null when it is gone (success). */
   private DomainView.NicView removed(VlanIntent i, Vm vm) {
-    DomainView.NicView nic = find(i, vm);
+    DomainView.NicView nic = BatchNics.find(i, vm);
     if (nic == null) {
       results.put(i.action().actionId(), ok(i, i.nicKey() == null ? "" : i.nicKey(), "VM "
-          + vm.view().name() + " has no vNIC " + requested(i) + " any more; nothing to"
-          + " disconnect"));
+          + vm.view().name() + " has no vNIC " + BatchNics.requested(i)
+          + " any more; nothing to disconnect"));
       return null;
     }
-    requireOvs(nic, vm);
+    BatchNics.requireOvs(nic, vm);
     return nic;
   }
 
   /** setVlan: the requested vNIC, else the first parked one, else a new one. */
   private DomainView.NicView chosen(VlanIntent i, Vm vm, Map<String, OvsPort> rows) {
-    if (i.nicIndex() != null && i.nicIndex() >= nicCount(vm)) {
-      return plugUpTo(vm, i.nicIndex());
+    if (i.nicIndex() != null && i.nicIndex() >= BatchNics.nicCount(vm)) {
+      return BatchNics.plugUpTo(vm, i.nicIndex());
     }
     if (i.nicIndex() != null || i.nicKey() != null) {
-      DomainView.NicView nic = find(i, vm);
+      DomainView.NicView nic = BatchNics.find(i, vm);
       if (nic == null) {
-        throw new ClientException("VM " + vm.view().name() + " has no vNIC " + requested(i)
-            + "; its vNICs are " + describe(vm));
+        throw new ClientException("VM " + vm.view().name() + " has no vNIC "
+            + BatchNics.requested(i) + "; its vNICs are " + BatchNics.describe(vm));
       }
-      requireOvs(nic, vm);
+      BatchNics.requireOvs(nic, vm);
       return nic;
     }
-    for (DomainView.NicView nic : allNics(vm)) {
+    for (DomainView.NicView nic : BatchNics.allNics(vm)) {
       OvsPort row = rows.get(nic.device());
       boolean parked = row == null || row.vlan().isParked();
       if (nic.onOvs() && parked && !claimed.containsKey(nic.device())) {
         return nic;
       }
     }
-    return plugUpTo(vm, nicCount(vm));
-  }
-
-  /** Plans vNICs up to {@code index} (no gaps); returns the last. */
-  private DomainView.NicView plugUpTo(Vm vm, int index) {
-    if (index >= Names.MAX_NICS) {
-      throw new ClientException("vNIC " + index + " is past the limit of " + Names.MAX_NICS
-          + " vNICs per VM");
-    }
-    DomainSpec.OvsNic last = null;
-    for (int n = nicCount(vm); n <= index; n++) {
-      last = new DomainSpec.OvsNic(n, Names.randomMac(), Names.tapName(vm.uuid(), n));
-      vm.added().add(last);
-    }
-    return new DomainView.NicView(last.index(), "ethernet", last.mac(), "", last.device());
+    return BatchNics.plugUpTo(vm, BatchNics.nicCount(vm));
   }
 
   private void plugNewNics(Map<UUID, Vm> vms) {
@@ -418,47 +404,5 @@ final class HostVlanBatch {
 
   private static OvsPort port(Vm vm, int index, String device, String mac, PortVlan vlan) {
     return OvsPorts.port(vm.uuid().toString(), vm.sandboxId(), index, device, mac, vlan);
-  }
-
-  private static List<DomainView.NicView> allNics(Vm vm) {
-    List<DomainView.NicView> out = new ArrayList<>(vm.view().nics());
-    for (DomainSpec.OvsNic n : vm.added()) {
-      out.add(new DomainView.NicView(n.index(), "ethernet", n.mac(), "", n.device()));
-    }
-    return out;
-  }
-
-  private static int nicCount(Vm vm) {
-    return vm.view().nics().size() + vm.added().size();
-  }
-
-  private static DomainView.NicView find(VlanIntent i, Vm vm) {
-    for (DomainView.NicView nic : allNics(vm)) {
-      if (i.nicIndex() != null ? nic.index() == i.nicIndex()
-          : i.nicKey().equals(nic.mac()) || i.nicKey().equals(nic.device())) {
-        return nic;
-      }
-    }
-    return null;
-  }
-
-  private static void requireOvs(DomainView.NicView nic, Vm vm) {
-    if (!nic.onOvs()) {
-      throw new ClientException("vNIC " + nic.index() + " (" + nic.mac() + ") of "
-          + vm.view().name() + " is on the management network '" + nic.network()
-          + "', not on Open vSwitch; VLANs go on vNIC 1 and later");
-    }
-  }
-
-  private static String requested(VlanIntent i) {
-    return i.nicIndex() != null ? String.valueOf(i.nicIndex()) : "'" + i.nicKey() + "'";
-  }
-
-  private static String describe(Vm vm) {
-    List<String> out = new ArrayList<>();
-    for (DomainView.NicView n : allNics(vm)) {
-      out.add(n.index() + " (" + n.mac() + (n.onOvs() ? "" : ", management") + ")");
-    }
-    return out.isEmpty() ? "none" : String.join(", ", out);
   }
 }

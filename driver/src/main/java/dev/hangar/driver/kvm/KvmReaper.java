@@ -62,7 +62,8 @@ final class KvmReaper implements Reaper {
         for (Found f : list(h)) {
           bySandbox.computeIfAbsent(f.sandbox(), k -> new ArrayList<>()).add(f);
         }
-        StaleClaims.reap(h, now, dryRun, lines);
+        // The real clock, not now: --as-of a later date must not make live claims stale.
+        StaleClaims.reap(h, System.currentTimeMillis(), dryRun, lines);
       } catch (RuntimeException e) {
         down.put(t.uri(), e.getMessage());
       } catch (LibvirtException e) {

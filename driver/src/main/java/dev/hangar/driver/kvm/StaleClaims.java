@@ -11,13 +11,23 @@ import org.libvirt.LibvirtException;
  * The reaper's part in {@link DeployClaims}: a claim older than {@link DeployClaims#STALE} was
  * left by a host that died between claiming a VM and starting it (the next attempt of that
  * Deploy would take it over; a sandbox torn down instead never retries it). Its placeholder
- * holds nothing (no disk, never started), so removing it is always safe.
+ * holds nothing (no disk, never started), so removing it is always safe once it is stale.
+ *
+ * <p>Stale is about its holder's liveness, not about any lease: a claim is judged by the clock
+ * the Deploys write their claims with (the system clock, as {@link DeployRace} reads it), never
+ * by the reaper's {@code now}. {@code hangar reap --as-of} a date ahead asks which sandboxes will
+ * have expired by then; it must not take that date as the time the claims of Deploys in flight
+ * are judged by, and remove them.
  */
 final class StaleClaims {
   private StaleClaims() {}
 
-  /** Removes (or, dry, lists) the stale claims of {@code h}, one line each. */
-  static void reap(Hypervisor h, Instant now, boolean dryRun, List<Line> lines)
+  /**
+   * Removes (or, dry, lists) the stale claims of {@code h}, one line each.
+   *
+   * @param nowMillis the real time now (epoch millis), whatever date the reaper reaps as of
+   */
+  static void reap(Hypervisor h, long nowMillis, boolean dryRun, List<Line> lines)
       throws LibvirtException {
     for (String name : h.connect().listDefinedDomains()) {
       if (!DeployClaims.isClaim(name)) {
@@ -29,8 +39,8 @@ final class StaleClaims {
       } catch (IllegalArgumentException e) {
         continue; // not one of ours after all
       }
-      long at = DeployClaims.claimedAt(h, vm, now.toEpochMilli()).orElse(now.toEpochMilli());
-      if (now.toEpochMilli() - at <= DeployClaims.STALE.toMillis()) {
+      long at = DeployClaims.claimedAt(h, vm, nowMillis).orElse(nowMillis);
+      if (nowMillis - at <= DeployClaims.STALE.toMillis()) {
         continue;
       }
       String why = "deploy claim left since " + Instant.ofEpochMilli(at);

@@ -18,6 +18,7 @@ import dev.hangar.driver.spi.ConsoleAccess;
 import dev.hangar.driver.spi.DeployOutcome;
 import dev.hangar.driver.spi.DeployRequest;
 import dev.hangar.driver.spi.DeployedVm;
+import dev.hangar.driver.spi.HostRecovery;
 import dev.hangar.driver.spi.L2Fabric;
 import dev.hangar.driver.spi.L3Fabric;
 import dev.hangar.driver.spi.Planner;
@@ -30,15 +31,15 @@ import dev.hangar.driver.spi.VmReshape;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Counts the calls through the backend SPI, by Cloud Type and operation, by wrapping each
  * registered provider: the driver sees the same interfaces and the backends are unchanged, so
  * a new backend is metered without a line of its own. This is the SPI's boundary, where one
  * call is one operation of the driver on one cloud (a Deploy, a VLAN batch); the requests each
- * backend makes to its cloud below it are the backend's affair. The snapshot, saved-app,
- * advisor, reaper and planner services pass through unmetered.
+ * backend makes to its cloud below it are the backend's affair. Every SPI method the driver
+ * calls is metered, the optional services' too ({@link MeteredServices}); MeteredBackendsTest
+ * walks the SPI's interfaces to keep it so.
  */
 final class MeteredBackends {
   private MeteredBackends() {}
@@ -47,36 +48,13 @@ final class MeteredBackends {
   static BackendRegistry of(BackendRegistry backends, HostMetrics metrics) {
     BackendRegistry metered = BackendRegistry.empty();
     for (BackendProvider p : backends.providers()) {
-      metered.register(new Provider(p, new Meter(p.cloudType(), metrics)));
+      metered.register(new Provider(p, new BackendMeter(p.cloudType(), metrics)));
     }
     return metered;
   }
 
-  /** Times one call and counts it with its outcome. */
-  private record Meter(String backend, HostMetrics metrics) {
-    <T> T call(String operation, Supplier<T> body) {
-      long start = System.nanoTime();
-      Throwable failure = null;
-      try {
-        return body.get();
-      } catch (RuntimeException | Error e) {
-        failure = e;
-        throw e;
-      } finally {
-        metrics.backendCallEnded(backend, operation, Outcome.of(failure),
-            System.nanoTime() - start);
-      }
-    }
-
-    void run(String operation, Runnable body) {
-      call(operation, () -> {
-        body.run();
-        return null;
-      });
-    }
-  }
-
-  private record Provider(BackendProvider provider, Meter meter) implements BackendProvider {
+  private record Provider(BackendProvider provider, BackendMeter meter)
+      implements BackendProvider {
     @Override
     public String cloudType() {
       return provider.cloudType();
@@ -98,7 +76,7 @@ final class MeteredBackends {
     }
   }
 
-  private record MeteredBackend(Backend backend, Meter meter) implements Backend {
+  private record MeteredBackend(Backend backend, BackendMeter meter) implements Backend {
     @Override
     public AutoLoadDetails validate() {
       return meter.call("validate", backend::validate);
@@ -123,27 +101,32 @@ final class MeteredBackends {
 
     @Override
     public Optional<SnapshotService> snapshots() {
-      return backend.snapshots();
+      return backend.snapshots().map(s -> new MeteredServices.Snapshots(s, meter));
     }
 
     @Override
     public Optional<SavedAppService> savedApps() {
-      return backend.savedApps();
+      return backend.savedApps().map(s -> new MeteredServices.SavedApps(s, meter));
     }
 
     @Override
     public Optional<AttributeAdvisor> attributeAdvisor() {
-      return backend.attributeAdvisor();
+      return backend.attributeAdvisor().map(a -> new MeteredServices.Advisor(a, meter));
     }
 
     @Override
     public Optional<Reaper> reaper() {
-      return backend.reaper();
+      return backend.reaper().map(r -> new MeteredServices.MeteredReaper(r, meter));
     }
 
     @Override
     public Optional<Planner> planner() {
-      return backend.planner();
+      return backend.planner().map(p -> new MeteredServices.MeteredPlanner(p, meter));
+    }
+
+    @Override
+    public Optional<HostRecovery> recovery() {
+      return backend.recovery().map(r -> new MeteredServices.Recovery(r, meter));
     }
 
     @Override
@@ -152,7 +135,8 @@ final class MeteredBackends {
     }
   }
 
-  private record Compute(ComputeService compute, Meter meter) implements ComputeService {
+  private record Compute(ComputeService compute, BackendMeter meter)
+      implements ComputeService {
     @Override
     public DeployOutcome deploy(DeployRequest request, CommandScope scope) {
       return meter.call("deploy", () -> compute.deploy(request, scope));
@@ -199,7 +183,7 @@ final class MeteredBackends {
     }
   }
 
-  private record L3(L3Fabric fabric, Meter meter) implements L3Fabric {
+  private record L3(L3Fabric fabric, BackendMeter meter) implements L3Fabric {
     @Override
     public List<ActionResult> prepare(SandboxInfraRequest request, CommandScope scope) {
       return meter.call("l3_prepare", () -> fabric.prepare(request, scope));

@@ -82,6 +82,35 @@ class DeployClaimsTest {
     assertThat(reaping.reap(context(), false, now, CancellationContext.NONE).lines()).isEmpty();
   }
 
+  /**
+   * {@code hangar reap --as-of} a later date judges the sandboxes' expiry by that date, but a
+   * claim's staleness by the real clock: a Deploy in flight keeps its claim.
+   */
+  @Test
+  void reapingAsOfALaterDateLeavesTheClaimsOfDeploysInFlight() throws Exception {
+    UUID inFlight = UUID.randomUUID();
+    UUID stale = UUID.randomUUID();
+    DeployClaims.tryClaim(host, inFlight, "test", System.currentTimeMillis()).orElseThrow();
+    DeployClaims.tryClaim(host, stale, "test",
+        System.currentTimeMillis() - DeployClaims.STALE.toMillis() - 60_000).orElseThrow();
+    SandboxReaping reaping = new SandboxReaping(BackendRegistry.empty().register(bed.provider),
+        c -> bed.api);
+    Instant nextYear = Instant.now().plus(Duration.ofDays(365));
+
+    ReapReport dry = reaping.reap(context(), true, nextYear, CancellationContext.NONE);
+    assertThat(dry.lines()).extracting(ReapReport.Line::id)
+        .containsExactly(DeployClaims.name(stale));
+    ReapReport done = reaping.reap(context(), false, nextYear, CancellationContext.NONE);
+
+    assertThat(done.lines()).singleElement().satisfies(l -> {
+      assertThat(l.outcome()).isEqualTo(Outcome.REMOVED);
+      assertThat(l.id()).isEqualTo(DeployClaims.name(stale));
+    });
+    assertThat(DeployClaims.held(host, inFlight)).as("the Deploy in flight keeps its claim")
+        .isTrue();
+    assertThat(DeployClaims.held(host, stale)).isFalse();
+  }
+
   private String context() {
     return "{\"connectivity\":{\"server_address\":\"127.0.0.1\",\"admin_auth_token\":\"t\"},"
         + "\"resource\":{\"name\":\"prov\",\"fullname\":\"prov\",\"model\":\"Hangar Cloud"

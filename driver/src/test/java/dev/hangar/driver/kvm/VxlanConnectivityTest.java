@@ -1,5 +1,7 @@
 package dev.hangar.driver.kvm;
 
+import static dev.hangar.driver.kvm.ThreeVxlanHosts.IPS;
+import static dev.hangar.driver.kvm.ThreeVxlanHosts.P;
 import static dev.hangar.driver.kvm.VlanRequests.apply;
 import static dev.hangar.driver.kvm.VlanRequests.removeVlan;
 import static dev.hangar.driver.kvm.VlanRequests.setVlan;
@@ -9,20 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
 import dev.hangar.datamodel.context.CancellationContext;
 import dev.hangar.driver.SandboxReaping;
-import dev.hangar.driver.embedded.PrivateOvsdbServer;
-import dev.hangar.driver.ovsdb.BridgeState;
-import dev.hangar.driver.ovsdb.OvsdbConnector;
-import dev.hangar.driver.ovsdb.OvsdbEndpoint;
-import dev.hangar.driver.ovsdb.OvsdbSession;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.driver.spi.ReapReport;
 import dev.hangar.testing.ApplyHookConnector;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,57 +30,22 @@ import org.junit.jupiter.api.Test;
  * rows each request leaves (VNI maps, vNIC tags, tunnel ports) and one transaction per host.
  */
 class VxlanConnectivityTest {
-  private static final String P = "Hangar Cloud Provider.";
-  private static final List<String> IPS = List.of("192.0.2.1", "192.0.2.2", "192.0.2.3");
-
   private final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
-  private final OvsdbConnector reader = dev.hangar.driver.ovsdb.OvsdbConnectors.standard();
+  private ThreeVxlanHosts hosts;
   private KvmTestbed bed;
-  private final List<String> uris = new ArrayList<>();
-  private final List<PrivateOvsdbServer> ovsdbs = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    bed = new KvmTestbed(c -> new ApplyHookConnector(c, session -> writes.computeIfAbsent(
-        session.describe(), k -> new AtomicInteger()).incrementAndGet()));
-    uris.add(bed.uri);
-    ovsdbs.add(bed.ovsdb);
-    for (int n = 2; n <= 3; n++) {
-      Path node = bed.dir.resolve("node" + n + ".xml");
-      Files.writeString(node, KvmTestbed.nodeXml());
-      uris.add("test://" + node);
-      ovsdbs.add(PrivateOvsdbServer.start("br-int"));
-    }
-    bed.attributes.put(P + "Hypervisors", String.join(",", uris));
-    bed.attributes.put(P + "OVSDB Remote", String.join(",",
-        ovsdbs.stream().map(PrivateOvsdbServer::tcpRemote).toList()));
-    bed.attributes.put(P + "VLAN Type", "VXLAN");
-    bed.attributes.put(P + "Tunnel Endpoints", String.join(",", IPS));
+    hosts = new ThreeVxlanHosts(new KvmTestbed(c -> new ApplyHookConnector(c,
+        session -> writes.computeIfAbsent(session.describe(), k -> new AtomicInteger())
+            .incrementAndGet())));
+    bed = hosts.bed;
   }
 
   @AfterEach
   void stop() {
-    reader.close();
-    for (int i = 1; i < ovsdbs.size(); i++) {
-      ovsdbs.get(i).close();
-    }
-    bed.close();
-  }
-
-  /** Deploys an app on host {@code h} (0-based), by a provider that names only that host. */
-  private JsonNode deployOn(int h, String app) {
-    Map<String, String> all = new LinkedHashMap<>(bed.attributes);
-    bed.attributes.put(P + "Hypervisors", uris.get(h));
-    bed.attributes.put(P + "OVSDB Remote", ovsdbs.get(h).tcpRemote());
-    bed.attributes.put(P + "Tunnel Endpoints", IPS.get(h));
-    try {
-      JsonNode r = bed.deploy("act-" + app, app, KvmTestbed.PATH_KERNEL, KvmTestbed.kernelAttrs());
-      assertThat(r.path("success").asBoolean()).as(r.toString()).isTrue();
-      assertThat(r.path("deployedAppAdditionalData").path("hypervisor").asText())
-          .isEqualTo(uris.get(h));
-      return r;
-    } finally {
-      bed.attributes.putAll(all);
+    if (hosts != null) {
+      hosts.close();
     }
   }
 
@@ -96,37 +55,25 @@ class VxlanConnectivityTest {
     }
   }
 
-  /** The bridge of host h as OVSDB has it (through the same client the driver uses). */
-  private BridgeState bridge(int h) {
-    try (OvsdbSession s = reader.open(
-        new OvsdbEndpoint.Tcp("127.0.0.1", ovsdbs.get(h).tcpPort()), Duration.ofSeconds(5))) {
-      return s.bridge("br-int");
-    }
-  }
-
   /** Tunnel ports of host h as "VNI>peer" strings. */
   private List<String> tunnels(int h) {
-    return bridge(h).ports().values().stream().filter(VxlanMesh::isTunnel)
+    return hosts.bridge(h).ports().values().stream().filter(VxlanMesh::isTunnel)
         .map(p -> p.externalIds().get("hangar-vni") + ">" + p.externalIds().get("hangar-peer"))
         .sorted().toList();
   }
 
-  private String column(int h, String table, String row, String column) throws Exception {
-    return ovsdbs.get(h).vsctl("get", table, row, column).strip();
-  }
-
   private String tagOf(int h, JsonNode result) {
     String mac = result.path("updatedInterface").asText();
-    return bridge(h).ports().values().stream()
+    return hosts.bridge(h).ports().values().stream()
         .filter(p -> mac.equals(p.externalIds().get("attached-mac")))
         .map(p -> String.valueOf(p.vlan().tag())).findFirst().orElseThrow();
   }
 
   @Test
   void oneVniAcrossThreeHostsIsAFullMeshOfProtectedTunnelsInOneWritePerHost() throws Exception {
-    JsonNode a1 = deployOn(0, "a1");
-    JsonNode a2 = deployOn(1, "a2");
-    JsonNode a3 = deployOn(2, "a3");
+    JsonNode a1 = hosts.deployOn(0, "a1");
+    JsonNode a2 = hosts.deployOn(1, "a2");
+    JsonNode a3 = hosts.deployOn(2, "a3");
     writes.clear();
 
     JsonNode r = apply(bed, setVlan("s1", a1, "5000", "Access"),
@@ -135,20 +82,20 @@ class VxlanConnectivityTest {
     assertOk(r);
     assertThat(r.get(0).path("infoMessage").asText()).contains("VNI 5000 (host VLAN 1)");
     for (int h = 0; h < 3; h++) {
-      assertThat(writes.get(ovsdbs.get(h).tcpRemote()).get()).as("writes on host " + h)
+      assertThat(writes.get(hosts.ovsdbs.get(h).tcpRemote()).get()).as("writes on host " + h)
           .isEqualTo(1);
       assertThat(tagOf(h, r.get(h))).isEqualTo("1");
-      assertThat(bridge(h).externalIds()).containsEntry("hangar-vni-5000", "1");
+      assertThat(hosts.bridge(h).externalIds()).containsEntry("hangar-vni-5000", "1");
       List<String> peers = new ArrayList<>(IPS);
       peers.remove(h);
       assertThat(tunnels(h)).containsExactly("5000>" + peers.get(0), "5000>" + peers.get(1));
     }
     String tunnel = VxlanMesh.tunnelName(5000, IPS.get(1));
-    assertThat(column(0, "interface", tunnel, "type")).isEqualTo("vxlan");
-    assertThat(column(0, "interface", tunnel, "options")).isEqualTo(
+    assertThat(hosts.vsctl(0, "interface", tunnel, "type")).isEqualTo("vxlan");
+    assertThat(hosts.vsctl(0, "interface", tunnel, "options")).isEqualTo(
         "{key=\"5000\", local_ip=\"192.0.2.1\", remote_ip=\"192.0.2.2\"}");
-    assertThat(column(0, "port", tunnel, "protected")).isEqualTo("true");
-    assertThat(column(0, "port", tunnel, "tag")).isEqualTo("1");
+    assertThat(hosts.vsctl(0, "port", tunnel, "protected")).isEqualTo("true");
+    assertThat(hosts.vsctl(0, "port", tunnel, "tag")).isEqualTo("1");
 
     // The same request again finds everything as wanted and writes nothing.
     writes.clear();
@@ -161,10 +108,10 @@ class VxlanConnectivityTest {
 
   @Test
   void vnisGetTheirOwnHostVlansAndTunnelsOnlyWhereBothEndsHoldThem() throws Exception {
-    JsonNode a1 = deployOn(0, "a1");
-    JsonNode a2 = deployOn(1, "a2");
-    JsonNode b1 = deployOn(0, "b1");
-    JsonNode b3 = deployOn(2, "b3");
+    JsonNode a1 = hosts.deployOn(0, "a1");
+    JsonNode a2 = hosts.deployOn(1, "a2");
+    JsonNode b1 = hosts.deployOn(0, "b1");
+    JsonNode b3 = hosts.deployOn(2, "b3");
     assertOk(apply(bed, setVlan("a1", a1, "5000", "Access"),
         setVlan("a2", a2, "5000", "Access")));
     writes.clear();
@@ -175,22 +122,22 @@ class VxlanConnectivityTest {
     assertOk(r);
     assertThat(tagOf(0, r.get(0))).isEqualTo("2");
     assertThat(tagOf(2, r.get(1))).isEqualTo("1");
-    assertThat(bridge(0).externalIds()).containsEntry("hangar-vni-5000", "1")
+    assertThat(hosts.bridge(0).externalIds()).containsEntry("hangar-vni-5000", "1")
         .containsEntry("hangar-vni-70000", "2");
     assertThat(tunnels(0)).containsExactly("5000>192.0.2.2", "70000>192.0.2.3");
     assertThat(tunnels(1)).containsExactly("5000>192.0.2.1");
     assertThat(tunnels(2)).containsExactly("70000>192.0.2.1");
-    assertThat(column(0, "port", VxlanMesh.tunnelName(70000, IPS.get(2)), "tag")).isEqualTo("2");
+    assertThat(hosts.vsctl(0, "port", VxlanMesh.tunnelName(70000, IPS.get(2)), "tag")).isEqualTo("2");
     // Host 2 (index 1) holds neither end of VNI 70000: its bridge was not written.
-    assertThat(writes.get(ovsdbs.get(1).tcpRemote())).isNull();
+    assertThat(writes.get(hosts.ovsdbs.get(1).tcpRemote())).isNull();
   }
 
   @Test
   void theLastVnicOfAVniLeavingAHostRemovesItsTunnelsAndThePeersTunnelsToIt() throws Exception {
-    JsonNode a1 = deployOn(0, "a1");
-    JsonNode a2 = deployOn(1, "a2");
-    JsonNode a3 = deployOn(2, "a3");
-    JsonNode c3 = deployOn(2, "c3");
+    JsonNode a1 = hosts.deployOn(0, "a1");
+    JsonNode a2 = hosts.deployOn(1, "a2");
+    JsonNode a3 = hosts.deployOn(2, "a3");
+    JsonNode c3 = hosts.deployOn(2, "c3");
     JsonNode set = apply(bed, setVlan("s1", a1, "5000", "Access"),
         setVlan("s2", a2, "5000", "Access"), setVlan("s3", a3, "5000", "Access"),
         setVlan("s4", c3, "5000", "Access"));
@@ -207,7 +154,7 @@ class VxlanConnectivityTest {
         .asText()));
     assertOk(r);
     assertThat(tunnels(2)).isEmpty();
-    assertThat(bridge(2).externalIds()).doesNotContainKey("hangar-vni-5000");
+    assertThat(hosts.bridge(2).externalIds()).doesNotContainKey("hangar-vni-5000");
     assertThat(tunnels(0)).containsExactly("5000>192.0.2.2");
     assertThat(tunnels(1)).containsExactly("5000>192.0.2.1");
     assertThat(writes.keySet()).hasSize(3);
@@ -218,15 +165,15 @@ class VxlanConnectivityTest {
         .asText()), removeVlan("r2", a2, "5000", set.get(1).path("updatedInterface").asText())));
     for (int h = 0; h < 3; h++) {
       assertThat(tunnels(h)).isEmpty();
-      assertThat(bridge(h).externalIds()).doesNotContainKey("hangar-vni-5000");
+      assertThat(hosts.bridge(h).externalIds()).doesNotContainKey("hangar-vni-5000");
     }
   }
 
   @Test
   void deletingTheLastVmOfAVniOnAHostWithoutARemoveVlanRetiresItsTunnelsToo() throws Exception {
-    JsonNode a1 = deployOn(0, "a1");
-    JsonNode a2 = deployOn(1, "a2");
-    JsonNode a3 = deployOn(2, "a3");
+    JsonNode a1 = hosts.deployOn(0, "a1");
+    JsonNode a2 = hosts.deployOn(1, "a2");
+    JsonNode a3 = hosts.deployOn(2, "a3");
     assertOk(apply(bed, setVlan("s1", a1, "5000", "Access"),
         setVlan("s2", a2, "5000", "Access"), setVlan("s3", a3, "5000", "Access")));
 
@@ -234,7 +181,7 @@ class VxlanConnectivityTest {
 
     assertThat(bed.domains()).noneMatch(d -> d.contains("a3"));
     assertThat(tunnels(2)).isEmpty();
-    assertThat(bridge(2).externalIds()).doesNotContainKey("hangar-vni-5000");
+    assertThat(hosts.bridge(2).externalIds()).doesNotContainKey("hangar-vni-5000");
     assertThat(tunnels(0)).containsExactly("5000>192.0.2.2");
     assertThat(tunnels(1)).containsExactly("5000>192.0.2.1");
     // Deleting it again (teardown retries) is still success and changes nothing.
@@ -245,16 +192,16 @@ class VxlanConnectivityTest {
 
   @Test
   void aHostWhoseOvsdbIsDownFailsItsOwnActionsAndKeepsThePeersTunnelsToIt() throws Exception {
-    JsonNode a1 = deployOn(0, "a1");
-    JsonNode a2 = deployOn(1, "a2");
-    JsonNode a3 = deployOn(2, "a3");
-    JsonNode b1 = deployOn(0, "b1");
-    JsonNode b2 = deployOn(1, "b2");
+    JsonNode a1 = hosts.deployOn(0, "a1");
+    JsonNode a2 = hosts.deployOn(1, "a2");
+    JsonNode a3 = hosts.deployOn(2, "a3");
+    JsonNode b1 = hosts.deployOn(0, "b1");
+    JsonNode b2 = hosts.deployOn(1, "b2");
     JsonNode set = apply(bed, setVlan("s1", a1, "5000", "Access"),
         setVlan("s2", a2, "5000", "Access"), setVlan("s3", a3, "5000", "Access"));
     assertOk(set);
 
-    ovsdbs.get(2).kill();
+    hosts.ovsdbs.get(2).kill();
     JsonNode r = apply(bed, setVlan("t1", b1, "6000", "Access"),
         setVlan("t2", b2, "6000", "Access"),
         removeVlan("r3", a3, "5000", set.get(2).path("updatedInterface").asText()));
@@ -262,7 +209,7 @@ class VxlanConnectivityTest {
     assertThat(r.get(0).path("success").asBoolean()).as(r.toString()).isTrue();
     assertThat(r.get(1).path("success").asBoolean()).as(r.toString()).isTrue();
     assertThat(r.get(2).path("success").asBoolean()).isFalse();
-    assertThat(r.get(2).path("errorMessage").asText()).contains(uris.get(2));
+    assertThat(r.get(2).path("errorMessage").asText()).contains(hosts.uris.get(2));
     // The VNI both reachable hosts share got its tunnel; host 3 is unknown, so the tunnels to it
     // stay as they were.
     assertThat(tunnels(0)).containsExactly("5000>192.0.2.2", "5000>192.0.2.3", "6000>192.0.2.2");
@@ -271,10 +218,10 @@ class VxlanConnectivityTest {
 
   @Test
   void twoRequestsAtOnceOnTheSameHostsBothSucceedOnTheirOwnHostVlans() throws Exception {
-    JsonNode a1 = deployOn(0, "a1");
-    JsonNode a2 = deployOn(1, "a2");
-    JsonNode b1 = deployOn(0, "b1");
-    JsonNode b2 = deployOn(1, "b2");
+    JsonNode a1 = hosts.deployOn(0, "a1");
+    JsonNode a2 = hosts.deployOn(1, "a2");
+    JsonNode b1 = hosts.deployOn(0, "b1");
+    JsonNode b2 = hosts.deployOn(1, "b2");
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
@@ -288,7 +235,7 @@ class VxlanConnectivityTest {
       pool.shutdownNow();
     }
     for (int h = 0; h < 2; h++) {
-      Map<String, String> ids = bridge(h).externalIds();
+      Map<String, String> ids = hosts.bridge(h).externalIds();
       assertThat(ids.get("hangar-vni-5000")).isNotNull()
           .isNotEqualTo(ids.get("hangar-vni-6000"));
     }
@@ -297,7 +244,7 @@ class VxlanConnectivityTest {
 
   @Test
   void vnisAreCheckedPerActionAndTrunksAndQinqAreRefused() throws Exception {
-    JsonNode a1 = deployOn(0, "a1");
+    JsonNode a1 = hosts.deployOn(0, "a1");
     JsonNode r = apply(bed, VlanRequests.withVnic(setVlan("big", a1, "16777216", "Access"), "1"),
         VlanRequests.withVnic(setVlan("trunk", a1, "5000-5001", "Trunk"), "2"),
         VlanRequests.withQinq(VlanRequests.withVnic(setVlan("q", a1, "6000", "Access"), "2")),
@@ -309,12 +256,12 @@ class VxlanConnectivityTest {
         + " with VLAN Type VXLAN");
     assertThat(r.get(2).path("errorMessage").asText()).contains("QnQ is not supported");
     assertThat(r.get(3).path("success").asBoolean()).as(r.get(3).toString()).isTrue();
-    assertThat(bridge(0).externalIds()).containsEntry("hangar-vni-16777215", "1");
+    assertThat(hosts.bridge(0).externalIds()).containsEntry("hangar-vni-16777215", "1");
   }
 
   @Test
   void aProviderWithoutOneTunnelEndpointPerHypervisorIsRefusedClearly() throws Exception {
-    JsonNode a1 = deployOn(0, "a1");
+    JsonNode a1 = hosts.deployOn(0, "a1");
     bed.attributes.put(P + "Tunnel Endpoints", "192.0.2.1,192.0.2.2");
     JsonNode r = apply(bed, setVlan("s1", a1, "5000", "Access"));
     assertThat(r.get(0).path("success").asBoolean()).isFalse();
@@ -332,9 +279,9 @@ class VxlanConnectivityTest {
   @Test
   void theReaperRetiresTheTunnelsOfAnExpiredSandboxAndNoOthers() throws Exception {
     bed.attributes.put(P + "Sandbox Lifetime", "1");
-    JsonNode a1 = deployOn(0, "a1");
-    JsonNode a2 = deployOn(1, "a2");
-    JsonNode a3 = deployOn(2, "a3");
+    JsonNode a1 = hosts.deployOn(0, "a1");
+    JsonNode a2 = hosts.deployOn(1, "a2");
+    JsonNode a3 = hosts.deployOn(2, "a3");
     assertOk(apply(bed, setVlan("s1", a1, "5000", "Access"), setVlan("s2", a2, "5000", "Access"),
         setVlan("s3", a3, "5000", "Access")));
     assertThat(tunnels(0)).hasSize(2);
@@ -357,8 +304,8 @@ class VxlanConnectivityTest {
         .allMatch(l -> l.outcome() == ReapReport.Outcome.REMOVED);
     for (int h = 0; h < 3; h++) {
       assertThat(tunnels(h)).as("tunnels of host " + h).isEmpty();
-      assertThat(bridge(h).externalIds()).doesNotContainKey("hangar-vni-5000");
-      assertThat(bridge(h).ports()).as("ports of host " + h).isEmpty();
+      assertThat(hosts.bridge(h).externalIds()).doesNotContainKey("hangar-vni-5000");
+      assertThat(hosts.bridge(h).ports()).as("ports of host " + h).isEmpty();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.hangar.driver.kvm;
 
+import static dev.hangar.driver.kvm.ThreeVxlanHosts.IPS;
 import static dev.hangar.driver.kvm.VlanRequests.removeVlan;
 import static dev.hangar.driver.kvm.VlanRequests.setVlan;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,20 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.datamodel.WireCodec;
 import dev.hangar.driver.Command;
 import dev.hangar.driver.CommandPlanning;
-import dev.hangar.driver.embedded.PrivateOvsdbServer;
 import dev.hangar.driver.ovsdb.BridgeState;
 import dev.hangar.driver.ovsdb.OvsPort;
-import dev.hangar.driver.ovsdb.OvsdbConnector;
-import dev.hangar.driver.ovsdb.OvsdbEndpoint;
-import dev.hangar.driver.ovsdb.OvsdbSession;
 import dev.hangar.driver.ovsdb.PortVlan;
 import dev.hangar.driver.spi.BackendRegistry;
 import dev.hangar.testing.Contexts;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,51 +30,33 @@ import org.junit.jupiter.api.Test;
  * and row for row, what the command then writes.
  */
 class VxlanPlanTest {
-  private static final String P = "Hangar Cloud Provider.";
-  private static final List<String> IPS = List.of("192.0.2.1", "192.0.2.2", "192.0.2.3");
   private static final WireCodec CODEC = WireCodec.standard();
 
-  private final OvsdbConnector reader = dev.hangar.driver.ovsdb.OvsdbConnectors.standard();
+  private ThreeVxlanHosts hosts;
   private KvmTestbed bed;
   private CommandPlanning planning;
-  private final List<String> uris = new ArrayList<>();
-  private final List<PrivateOvsdbServer> ovsdbs = new ArrayList<>();
   /** The results of the command {@link #planAndApply} ran last. */
   private JsonNode results;
 
   @BeforeEach
   void start() throws Exception {
-    bed = new KvmTestbed();
-    uris.add(bed.uri);
-    ovsdbs.add(bed.ovsdb);
-    for (int n = 2; n <= 3; n++) {
-      Path node = bed.dir.resolve("node" + n + ".xml");
-      Files.writeString(node, KvmTestbed.nodeXml());
-      uris.add("test://" + node);
-      ovsdbs.add(PrivateOvsdbServer.start("br-int"));
-    }
-    bed.attributes.put(P + "Hypervisors", String.join(",", uris));
-    bed.attributes.put(P + "OVSDB Remote", String.join(",",
-        ovsdbs.stream().map(PrivateOvsdbServer::tcpRemote).toList()));
-    bed.attributes.put(P + "VLAN Type", "VXLAN");
-    bed.attributes.put(P + "Tunnel Endpoints", String.join(",", IPS));
+    hosts = new ThreeVxlanHosts(new KvmTestbed());
+    bed = hosts.bed;
     planning = new CommandPlanning(BackendRegistry.empty().register(bed.provider), c -> bed.api);
   }
 
   @AfterEach
   void stop() {
-    reader.close();
-    for (int i = 1; i < ovsdbs.size(); i++) {
-      ovsdbs.get(i).close();
+    if (hosts != null) {
+      hosts.close();
     }
-    bed.close();
   }
 
   @Test
   void aHostJoiningAndLeavingAVniIsPlannedRowForRowAsTheCommandWritesIt() throws Exception {
-    JsonNode a1 = deployOn(0, "a1");
-    JsonNode a2 = deployOn(1, "a2");
-    JsonNode a3 = deployOn(2, "a3");
+    JsonNode a1 = hosts.deployOn(0, "a1");
+    JsonNode a2 = hosts.deployOn(1, "a2");
+    JsonNode a3 = hosts.deployOn(2, "a3");
     JsonNode set = VlanRequests.apply(bed, setVlan("s1", a1, "5000", "Access"),
         setVlan("s2", a2, "5000", "Access"));
     assertOk(set);
@@ -109,10 +84,10 @@ class VxlanPlanTest {
 
   @Test
   void twoNewVnisAcrossHostsAndABadActionArePlannedAsTheCommandDoesThem() throws Exception {
-    JsonNode a1 = deployOn(0, "a1");
-    JsonNode a2 = deployOn(1, "a2");
-    JsonNode b1 = deployOn(0, "b1");
-    JsonNode b3 = deployOn(2, "b3");
+    JsonNode a1 = hosts.deployOn(0, "a1");
+    JsonNode a2 = hosts.deployOn(1, "a2");
+    JsonNode b1 = hosts.deployOn(0, "b1");
+    JsonNode b3 = hosts.deployOn(2, "b3");
 
     JsonNode plan = planAndApply(List.of(setVlan("a1", a1, "5000", "Access"),
         setVlan("a2", a2, "5000", "Access"), setVlan("b1", b1, "70000", "Access"),
@@ -202,9 +177,9 @@ class VxlanPlanTest {
         if (o.path("kind").asText().equals("VXLAN tunnel")
             && o.path("op").asText().equals("create")) {
           // The exact interface row: type and options, as ovs-vsctl shows them.
-          assertThat(vsctl(h, "interface", name, "type")).isEqualTo("vxlan");
-          assertThat(vsctl(h, "interface", name, "options")).isEqualTo(options(o));
-          assertThat(vsctl(h, "port", name, "protected")).isEqualTo("true");
+          assertThat(hosts.vsctl(h, "interface", name, "type")).isEqualTo("vxlan");
+          assertThat(hosts.vsctl(h, "interface", name, "options")).isEqualTo(options(o));
+          assertThat(hosts.vsctl(h, "port", name, "protected")).isEqualTo("true");
         }
       }
     }
@@ -256,7 +231,7 @@ class VxlanPlanTest {
   private List<Rows> rows() {
     List<Rows> out = new ArrayList<>();
     for (int h = 0; h < 3; h++) {
-      BridgeState b = bridge(h);
+      BridgeState b = hosts.bridge(h);
       Map<String, String> ports = new TreeMap<>();
       for (OvsPort p : b.ports().values()) {
         ports.put(p.name(), cols(p.vlan()));
@@ -272,8 +247,9 @@ class VxlanPlanTest {
     return out;
   }
 
+
   private int host(JsonNode op) {
-    return uris.indexOf(op.path("where").asText());
+    return hosts.host(op.path("where").asText());
   }
 
   private static List<JsonNode> list(JsonNode array) {
@@ -285,33 +261,6 @@ class VxlanPlanTest {
   private static void assertOk(JsonNode results) {
     for (JsonNode r : results) {
       assertThat(r.path("success").asBoolean()).as(r.toString()).isTrue();
-    }
-  }
-
-  private String vsctl(int h, String table, String row, String column) throws Exception {
-    return ovsdbs.get(h).vsctl("get", table, row, column).strip();
-  }
-
-  private BridgeState bridge(int h) {
-    try (OvsdbSession s = reader.open(
-        new OvsdbEndpoint.Tcp("127.0.0.1", ovsdbs.get(h).tcpPort()), Duration.ofSeconds(5))) {
-      return s.bridge("br-int");
-    }
-  }
-
-  /** Deploys an app on host {@code h} (0-based), by a provider that names only that host. */
-  private JsonNode deployOn(int h, String app) {
-    Map<String, String> all = new LinkedHashMap<>(bed.attributes);
-    bed.attributes.put(P + "Hypervisors", uris.get(h));
-    bed.attributes.put(P + "OVSDB Remote", ovsdbs.get(h).tcpRemote());
-    bed.attributes.put(P + "Tunnel Endpoints", IPS.get(h));
-    try {
-      JsonNode r = bed.deploy("act-" + app, app, KvmTestbed.PATH_KERNEL,
-          KvmTestbed.kernelAttrs());
-      assertThat(r.path("success").asBoolean()).as(r.toString()).isTrue();
-      return r;
-    } finally {
-      bed.attributes.putAll(all);
     }
   }
 
