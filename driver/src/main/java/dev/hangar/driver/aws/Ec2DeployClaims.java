@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
  *
  * <p>An EC2-compatible cloud may check a name and insert it without a lock (moto's server does),
  * so two imports at the same instant could both succeed. The holder therefore reads the claim
- * back before it releases it ({@link #releaseIfHeld}): when the claim is another attempt's, that attempt
- * holds it and this one gives way. On EC2 itself the second import always fails.
+ * back before it releases it ({@link #releaseIfHeld}): when the claim is another attempt's,
+ * that attempt holds it and this one gives way. On EC2 itself the second import always fails.
  */
 final class Ec2DeployClaims {
   /** Longer than any holder takes from its claim to its launch; see {@link AwsTimeouts}. */

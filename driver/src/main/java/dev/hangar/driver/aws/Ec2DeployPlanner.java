@@ -24,8 +24,9 @@ import software.amazon.awssdk.services.ec2.model.Subnet;
 
 /**
  * {@code hangar plan Deploy} of {@code AWS EC2 Instance}: the EC2 objects the Deploy would make,
- * in its order (the claim on the action ({@link Ec2DeployClaims}), the instance, the EBS volumes of its AMI's block device mappings, one network
- * interface per connectSubnet, the Elastic IP), or, for an action an earlier attempt deployed
+ * in its order (the claim on the action ({@link Ec2DeployClaims}), the instance, the EBS
+ * volumes of its AMI's block device mappings, one network interface per connectSubnet, the
+ * Elastic IP), or, for an action an earlier attempt deployed
  * (found as Deploy finds it: the sandbox's instances by tag, the creating actionId), the objects
  * that attempt made, as {@code exists}. Read-only: Describe* calls only. It refuses what the
  * Deploy would refuse: bad attributes, a sandbox not prepared, subnets, an AMI or an instance

@@ -37,8 +37,8 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  * instance. Sandbox hosts that run the same actionId at once make one instance: each first claims
  * the action ({@link Ec2DeployClaims}); the holder launches and releases the claim once the
  * instance is ready, the others wait for that and adopt the instance. Under the provider's
- * Quotas the instance is counted in its scopes right after launch and again once it runs ({@link Ec2Quota}); one over a limit is terminated before any Elastic
- * IP is allocated for it.
+ * Quotas the instance is counted in its scopes right after launch and again once it runs
+ * ({@link Ec2Quota}); one over a limit is terminated before any Elastic IP is allocated for it.
  */
 final class Ec2Deployer {
   private final Ec2Session s;

@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 /**
  * CleanupSandboxInfra: finds every object with the sandbox's tag — instances left behind
  * included — and deletes them in dependency order (instances, Elastic IPs, loose network
- * interfaces, key pair and deploy claims, security groups, subnets, route tables — taken off their subnets
- * first —, internet gateway, VPC).
+ * interfaces, key pair and deploy claims, security groups, subnets, route tables — taken off
+ * their subnets first —, internet gateway, VPC).
  * "Already gone" is success, so a second run succeeds; DependencyViolation (EC2 releasing a
  * terminated instance's interfaces) is retried until the cleanup bound.
  */
