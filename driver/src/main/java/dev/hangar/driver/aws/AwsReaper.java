@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.model.KeyPairInfo;
 import software.amazon.awssdk.services.ec2.model.TagDescription;
 
 /**
@@ -24,7 +25,8 @@ import software.amazon.awssdk.services.ec2.model.TagDescription;
  * and its expiry tag; a sandbox whose objects all carry an expiry, the latest past, is listed
  * object by object (the describes CleanupSandboxInfra makes) and removed whole by the same code
  * as CleanupSandboxInfra (instances first, the VPC last; "already gone"
- * is success, so two reapers at once do no harm). Objects without the sandbox tag are never
+ * is success, so two reapers at once do no harm). Deploy claims older than their stale limit go
+ * too, whatever their sandbox ({@link #staleClaims}). Objects without the sandbox tag are never
  * seen, let alone touched.
  */
 final class AwsReaper implements Reaper {
@@ -72,7 +74,37 @@ final class AwsReaper implements Reaper {
         lines.add(line(outcome, o, region, why, error));
       }
     }
+    staleClaims(now, dryRun, lines);
     return new ReapReport(lines);
+  }
+
+  /**
+   * The deploy claims ({@link Ec2DeployClaims}) older than the stale limit, whatever their
+   * sandbox: each was left by a host that died in a Deploy. A claim holds nothing (no instance
+   * uses its key pair), so removing it is always safe; a fresh one is a Deploy in flight and
+   * stays.
+   */
+  private void staleClaims(Instant now, boolean dryRun, List<Line> lines) {
+    String region = s.settings().region();
+    for (KeyPairInfo k : new Ec2DeployClaims(s).list(null)) {
+      Instant made = Ec2DeployClaims.seen(k).createdAt();
+      if (!Ec2DeployClaims.stale(made, now, s.timeouts().claimStale())) {
+        continue;
+      }
+      Tagged o = new Tagged("deploy-claim", k.keyName(), Tags.value(k.tags(), Tags.SANDBOX), "");
+      String why = "deploy claim left since " + made;
+      if (dryRun) {
+        lines.add(line(Outcome.WOULD_REMOVE, o, region, why, ""));
+        continue;
+      }
+      try {
+        s.delete("delete deploy claim " + k.keyName(), () -> s.ec2().deleteKeyPair(q -> q
+            .keyName(k.keyName())));
+        lines.add(line(Outcome.REMOVED, o, region, why, ""));
+      } catch (HangarException e) {
+        lines.add(line(Outcome.FAILED, o, region, why, e.getMessage()));
+      }
+    }
   }
 
   /**

@@ -9,15 +9,17 @@ import java.time.Duration;
  * retry strategy for transient errors and for throttling ({@code RequestLimitExceeded});
  * {@code quotaSettle} is how long after its launch a Deploy under quotas counts its scope a second
  * time ({@link Ec2Quota}): longer than EC2's launch-time resolution (one second) plus the time an
- * instance takes to show in DescribeInstances everywhere.
+ * instance takes to show in DescribeInstances everywhere; {@code claimStale} is the age past which
+ * a Deploy takes over another attempt's claim on its action ({@link Ec2DeployClaims}): its holder
+ * died.
  */
 record AwsTimeouts(Duration running, Duration stopped, Duration terminated, Duration cleanup,
     Duration poll, int maxAttempts, Duration retryBase, Duration throttlingBase,
-    Sleeper sleeper, Duration quotaSettle) {
+    Sleeper sleeper, Duration quotaSettle, Duration claimStale) {
   static final AwsTimeouts DEFAULT = new AwsTimeouts(Duration.ofMinutes(10),
       Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMinutes(5),
       Duration.ofSeconds(3), 8, Duration.ofMillis(200), Duration.ofSeconds(1), Sleeper.REAL,
-      Duration.ofSeconds(10));
+      Duration.ofSeconds(10), Ec2DeployClaims.STALE);
   /** The settle of a strongly consistent peer (moto): just past the launch-time resolution. */
   static final Duration CONSISTENT_SETTLE = Duration.ofMillis(2500);
 
@@ -26,7 +28,13 @@ record AwsTimeouts(Duration running, Duration stopped, Duration terminated, Dura
       Duration poll, int maxAttempts, Duration retryBase, Duration throttlingBase,
       Sleeper sleeper) {
     this(running, stopped, terminated, cleanup, poll, maxAttempts, retryBase, throttlingBase,
-        sleeper, CONSISTENT_SETTLE);
+        sleeper, CONSISTENT_SETTLE, Ec2DeployClaims.STALE);
+  }
+
+  /** The same bounds with another stale limit for deploy claims (tests make it tiny). */
+  AwsTimeouts withClaimStale(Duration stale) {
+    return new AwsTimeouts(running, stopped, terminated, cleanup, poll, maxAttempts, retryBase,
+        throttlingBase, sleeper, quotaSettle, stale);
   }
 
   /** Sleeps and tells time; the real one uses the system clock. */

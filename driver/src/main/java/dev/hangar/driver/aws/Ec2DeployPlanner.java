@@ -24,8 +24,9 @@ import software.amazon.awssdk.services.ec2.model.Subnet;
 
 /**
  * {@code hangar plan Deploy} of {@code AWS EC2 Instance}: the EC2 objects the Deploy would make,
- * in its order (the instance, the EBS volumes of its AMI's block device mappings, one network
- * interface per connectSubnet, the Elastic IP), or, for an action an earlier attempt deployed
+ * in its order (the claim on the action ({@link Ec2DeployClaims}), the instance, the EBS
+ * volumes of its AMI's block device mappings, one network interface per connectSubnet, the
+ * Elastic IP), or, for an action an earlier attempt deployed
  * (found as Deploy finds it: the sandbox's instances by tag, the creating actionId), the objects
  * that attempt made, as {@code exists}. Read-only: Describe* calls only. It refuses what the
  * Deploy would refuse: bad attributes, a sandbox not prepared, subnets, an AMI or an instance
@@ -66,6 +67,12 @@ final class Ec2DeployPlanner {
     String where = s.settings().region();
     Map<String, String> tags = deployer.instanceTags(plan, sandbox, scope);
     List<PlannedOperation> ops = new ArrayList<>();
+    // First the claim on the action, which no other host's Deploy of it can take meanwhile.
+    String claim = Ec2DeployClaims.name(sandbox, plan.actionId());
+    ops.add(new PlannedOperation(Op.CREATE, "deploy-claim", claim, "", where, Map.of(
+        "keyName", claim, "note", "a key pair no instance uses, imported before the launch"
+        + " and deleted once the instance is ready; another host's Deploy of this action"
+        + " waits for it, then adopts the instance")));
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("ami", plan.ami());
     d.put("instanceType", plan.instanceType());

@@ -34,17 +34,21 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  * blueprint) are set by RunInstances itself, so the instance is never untagged; a retried Deploy
  * finds it by sandbox and actionId (and RunInstances' client token covers the moment before it is
  * visible). A failure or cancellation after launch releases the Elastic IP and terminates the
- * instance. Under the provider's Quotas the instance is counted in its scopes right after launch
- * and again once it runs ({@link Ec2Quota}); one over a limit is terminated before any Elastic
- * IP is allocated for it.
+ * instance. Sandbox hosts that run the same actionId at once make one instance: each first claims
+ * the action ({@link Ec2DeployClaims}); the holder launches and releases the claim once the
+ * instance is ready, the others wait for that and adopt the instance. Under the provider's
+ * Quotas the instance is counted in its scopes right after launch and again once it runs
+ * ({@link Ec2Quota}); one over a limit is terminated before any Elastic IP is allocated for it.
  */
 final class Ec2Deployer {
   private final Ec2Session s;
   private final Instances instances;
+  private final Ec2DeployClaims claims;
 
   Ec2Deployer(Ec2Session s) {
     this.s = s;
     this.instances = new Instances(s);
+    this.claims = new Ec2DeployClaims(s);
   }
 
   DeployOutcome deploy(DeployRequest request, CommandScope scope) {
@@ -54,17 +58,66 @@ final class Ec2Deployer {
     }
     DeployPlan plan = DeployPlan.of(request, s.settings());
     Ec2Quota quota = new Ec2Quota(s, s.quotas());
-    Rollback rollback = new Rollback();
-    try {
+    long deadline = s.deadline(s.timeouts().running());
+    while (true) {
+      // The claim first, then the look: an attempt that made the instance and released its
+      // claim before this one claimed shows in the look.
+      Optional<Ec2DeployClaims.Claim> claim = claims.tryClaim(sandbox, plan.actionId());
       // One look at the sandbox's instances serves twice: an earlier attempt of this action,
       // and (on any app already deployed) the id of the sandbox group to launch into.
       List<Instance> sandboxInstances = instances.find("find the instances of sandbox "
           + sandbox, Tags.sandbox(sandbox));
       Optional<Instance> earlier = earlier(sandboxInstances, plan);
-      Instance launched = earlier.isPresent() ? earlier.get()
+      if (earlier.isPresent()) {
+        // Made by an earlier attempt, which may have died after its launch (a retry), or by
+        // another host that holds the claim still: adopt it as a retry does.
+        claim.ifPresent(c -> claims.release(c.name()));
+        return deploy(plan, sandbox, quota, earlier.get(), sandboxInstances, null, scope);
+      }
+      if (claim.isEmpty()) {
+        claims.await(Ec2DeployClaims.name(sandbox, plan.actionId()), plan.vmName(), deadline,
+            scope);
+        continue; // made or rolled back meanwhile: look again
+      }
+      try {
+        return deploy(plan, sandbox, quota, null, sandboxInstances, claim.get(), scope);
+      } catch (GaveWay e) {
+        scope.progress(e.getMessage());
+        claims.await(claim.get().name(), plan.vmName(), deadline, scope);
+      }
+    }
+  }
+
+  /** This attempt gave way to another that holds the claim too: it undid its launch. */
+  private static final class GaveWay extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    GaveWay(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Deploys {@code earlier} (found) or, under {@code claim}, a new instance; releases the claim
+   * once the instance is ready, or after the rollback.
+   */
+  private DeployOutcome deploy(DeployPlan plan, String sandbox, Ec2Quota quota,
+      Instance earlier, List<Instance> sandboxInstances, Ec2DeployClaims.Claim claim,
+      CommandScope scope) {
+    Rollback rollback = new Rollback();
+    boolean[] gaveWay = {false};
+    if (claim != null) {
+      rollback.push("release deploy claim " + claim.name(), () -> {
+        if (!gaveWay[0]) {
+          claims.release(claim.name());
+        }
+      });
+    }
+    try {
+      Instance launched = earlier != null ? earlier
           : launch(plan, sandbox, sandboxInstances, scope);
       String id = launched.instanceId();
-      String info = earlier.isPresent() ? "found instance " + id + " that an earlier attempt of"
+      String info = earlier != null ? "found instance " + id + " that an earlier attempt of"
           + " this Deploy launched" : "launched instance " + id;
       rollback.push("terminate instance " + id, () -> s.delete("terminate instance " + id,
           () -> s.ec2().terminateInstances(q -> q.instanceIds(id))));
@@ -82,8 +135,22 @@ final class Ec2Deployer {
           ? new ElasticIps(s).attach(running, sandbox, plan.actionId(), rollback, scope) : null;
       Instance ready = plan.waitForIp() ? awaitAddresses(running, plan, scope)
           : instances.get(id).orElse(running);
+      if (claim != null) {
+        if (!claims.releaseIfHeld(claim)) {
+          gaveWay[0] = true;
+          throw new GaveWay("another host holds the claim on this Deploy too; terminating"
+              + " instance " + id + " and waiting for that host's");
+        }
+        gaveWay[0] = true; // released: the rollback has nothing left to release
+      }
       rollback.commit();
       return outcome(ready, plan, info, elasticIp);
+    } catch (GaveWay e) {
+      String left = rollback.undo();
+      if (!left.isEmpty()) {
+        throw BackendException.failed(e.getMessage() + "; " + left, e);
+      }
+      throw e;
     } catch (RuntimeException e) {
       throw rollback.undoAfter(e);
     }

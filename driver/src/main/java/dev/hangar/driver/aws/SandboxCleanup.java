@@ -11,14 +11,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
+import software.amazon.awssdk.services.ec2.model.KeyPairInfo;
 import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 /**
  * CleanupSandboxInfra: finds every object with the sandbox's tag — instances left behind
  * included — and deletes them in dependency order (instances, Elastic IPs, loose network
- * interfaces, key pair, security groups, subnets, route tables — taken off their subnets
- * first —, internet gateway, VPC).
+ * interfaces, key pair and deploy claims, security groups, subnets, route tables — taken off
+ * their subnets first —, internet gateway, VPC).
  * "Already gone" is success, so a second run succeeds; DependencyViolation (EC2 releasing a
  * terminated instance's interfaces) is retried until the cleanup bound.
  */
@@ -81,6 +82,11 @@ final class SandboxCleanup {
               .networkInterfaceId(n.networkInterfaceId())), deadline, scope));
     }
     count(deleted, "key pairs", new SandboxKeys(s).delete(sandbox));
+    // Claims left by hosts that died in a Deploy (a live Deploy releases its own).
+    for (KeyPairInfo claim : new Ec2DeployClaims(s).list(sandbox)) {
+      count(deleted, "deploy claims", s.delete("delete deploy claim " + claim.keyName(),
+          () -> s.ec2().deleteKeyPair(q -> q.keyName(claim.keyName()))));
+    }
     List<SecurityGroup> groups = new ArrayList<>(s.call("find the sandbox's security groups",
         () -> s.ec2().describeSecurityGroups(q -> q.filters(tag)).securityGroups()));
     // The apps' own groups first: nothing refers to them, while they may sit beside the

@@ -57,6 +57,8 @@ final class Tags {
   static final String ROLE_APP_SG = "app-security-group";
   static final String ROLE_SUBNET = "subnet";
   static final String ROLE_KEY = "key-pair";
+  /** A Deploy's claim on its actionId: a key pair no instance uses ({@link Ec2DeployClaims}). */
+  static final String ROLE_DEPLOY_CLAIM = "deploy-claim";
   static final String ROLE_INSTANCE = "instance";
   static final String ROLE_ELASTIC_IP = "elastic-ip";
   static final String ROLE_SNAPSHOT = "snapshot";

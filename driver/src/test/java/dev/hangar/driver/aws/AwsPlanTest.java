@@ -128,10 +128,14 @@ class AwsPlanTest {
       kinds.add(op.path("kind").asText());
       count.merge(op.path("kind").asText(), 1, Integer::sum);
     }
-    assertThat(kinds.get(0)).isEqualTo("instance");
+    // The claim on the action first (made and deleted by the Deploy), then the instance.
+    assertThat(kinds.subList(0, 2)).containsExactly("deploy-claim", "instance");
+    assertThat(entry.path("operations").get(0).path("name").asText())
+        .isEqualTo(Ec2DeployClaims.name("res-dp", "w"));
     assertThat(kinds.get(kinds.size() - 1)).isEqualTo("elastic-ip");
-    assertThat(count).containsOnlyKeys("instance", "volume", "network-interface", "elastic-ip");
-    JsonNode planned = entry.path("operations").get(0).path("details");
+    assertThat(count).containsOnlyKeys("deploy-claim", "instance", "volume",
+        "network-interface", "elastic-ip");
+    JsonNode planned = entry.path("operations").get(1).path("details");
     assertThat(planned.path("ami").asText()).isEqualTo(AwsSandboxTest.AMI);
     assertThat(planned.path("instanceType").asText()).isEqualTo("t3.small");
     assertThat(planned.path("vcpus").asInt()).isEqualTo(2);

@@ -74,6 +74,7 @@ final class Ec2NetworkActions {
       case "AuthorizeSecurityGroupIngress" -> authorize(q);
       case "DeleteSecurityGroup" -> deleteGroup(q);
       case "CreateKeyPair" -> createKey(q);
+      case "ImportKeyPair" -> importKey(q);
       case "DescribeKeyPairs" -> describe("keySet", m.select("key", q, "KeyPairId",
           "InvalidKeyPair.NotFound", "key pair", o -> Map.of("key-name",
               List.of(o.f.get("name")))));
@@ -301,6 +302,21 @@ final class Ec2NetworkActions {
         + Base64.getEncoder().encodeToString(random) + "\n-----END RSA PRIVATE KEY-----";
     return "  " + el("keyName", name) + el("keyFingerprint", k.f.get("fingerprint"))
         + el("keyMaterial", material) + el("keyPairId", k.id) + Ec2Xml.tagSet(k.tags) + "\n";
+  }
+
+  /** ImportKeyPair: a name EC2 already has is refused, as CreateKeyPair's. */
+  private String importKey(QueryForm q) {
+    String name = required(q, "KeyName");
+    required(q, "PublicKeyMaterial");
+    if (m.all("key").stream().anyMatch(k -> name.equals(k.f.get("name")))) {
+      throw new Ec2Error(400, "InvalidKeyPair.Duplicate", "The keypair already exists");
+    }
+    Obj k = m.create("key", "key", q.tags("key-pair"));
+    k.f.put("name", name);
+    k.f.put("fingerprint", "5c:9b:0e:41:7a:22:d3:8f:61:4e:0b:97:1c:a8:35:e2");
+    k.f.put("created", java.time.Instant.now().toString());
+    return "  " + el("keyName", name) + el("keyFingerprint", k.f.get("fingerprint"))
+        + el("keyPairId", k.id) + Ec2Xml.tagSet(k.tags) + "\n";
   }
 
   private String createSubnet(QueryForm q) {

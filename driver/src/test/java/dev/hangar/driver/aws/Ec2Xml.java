@@ -77,7 +77,7 @@ final class Ec2Xml {
           + tagSet(o.tags);
       case "key" -> el("keyPairId", o.id) + el("keyName", f.get("name"))
           + el("keyFingerprint", f.get("fingerprint")) + el("keyType", "rsa")
-          + tagSet(o.tags);
+          + el("createTime", f.get("created")) + tagSet(o.tags);
       case "subnet" -> el("subnetId", o.id) + el("subnetArn", "arn:aws:ec2:" + m.region()
           + ":" + Ec2Model.OWNER + ":subnet/" + o.id) + el("state", "available")
           + el("ownerId", Ec2Model.OWNER) + el("vpcId", f.get("vpc"))
