@@ -38,8 +38,12 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
  * that attempt holds it and this one gives way. On EC2 itself the second import always fails.
  */
 final class Ec2DeployClaims {
-  /** Longer than any holder takes from its claim to its launch; see {@link AwsTimeouts}. */
-  static final Duration STALE = Duration.ofMinutes(3);
+  /**
+   * Longer than any holder takes from its claim to its launch (a few calls); short, because the
+   * retry of a Deploy whose host died in that window waits this long. A premature takeover is
+   * safe: the holder reads its claim back before release and gives way. See {@link AwsTimeouts}.
+   */
+  static final Duration STALE = Duration.ofMinutes(1);
   static final String PREFIX = "hangar-claim-";
   /**
    * The claim's public key: generated once with ssh-keygen, the private key thrown away at once.

@@ -137,9 +137,13 @@ final class Ec2Deployer {
           : instances.get(id).orElse(running);
       if (claim != null) {
         if (!claims.releaseIfHeld(claim)) {
-          gaveWay[0] = true;
-          throw new GaveWay("another host holds the claim on this Deploy too; terminating"
-              + " instance " + id + " and waiting for that host's");
+          gaveWay[0] = true; // the claim is the other attempt's to release
+          // On EC2 the client token gave the other attempt this very instance: nothing to give
+          // way to, and terminating it would take the other's VM too.
+          if (anotherInstance(sandbox, plan, id)) {
+            throw new GaveWay("another host holds the claim on this Deploy too; terminating"
+                + " instance " + id + " and waiting for that host's");
+          }
         }
         gaveWay[0] = true; // released: the rollback has nothing left to release
       }
@@ -154,6 +158,16 @@ final class Ec2Deployer {
     } catch (RuntimeException e) {
       throw rollback.undoAfter(e);
     }
+  }
+
+  /** Whether the action has a live instance other than {@code id}. */
+  private boolean anotherInstance(String sandbox, DeployPlan plan, String id) {
+    return instances.find("find the instances of sandbox " + sandbox, Tags.sandbox(sandbox))
+        .stream()
+        .filter(i -> plan.actionId().equals(Tags.value(i.tags(), Tags.ACTION)))
+        .filter(i -> !id.equals(i.instanceId()))
+        .anyMatch(i -> i.state().name() != InstanceStateName.SHUTTING_DOWN
+            && i.state().name() != InstanceStateName.TERMINATED);
   }
 
   /**
