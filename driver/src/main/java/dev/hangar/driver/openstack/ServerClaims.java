@@ -70,6 +70,11 @@ final class ServerClaims {
     }
   }
 
+  /** This process's id, as its claims' comments carry it. */
+  static String process() {
+    return PROCESS;
+  }
+
   /** Whether a key pair name is a claim's. */
   static boolean isClaim(String keyPairName) {
     return keyPairName != null && keyPairName.startsWith(PREFIX);
