@@ -40,6 +40,12 @@ public final class PrivateOpenStack {
   private static final List<String> MODULES = List.of("keystone", "glance", "placement", "nova",
       "neutron", "psycopg2");
 
+  /**
+   * The bound of each schema sync: far above the 20-60 s they take, since they all run at once
+   * and one Keystone sync on a loaded 2-core CI machine once took over 240 s.
+   */
+  private static final Duration DB_SYNC = Duration.ofSeconds(600);
+
   private static PrivateOpenStack shared;
   private static IOException failure;
 
@@ -242,14 +248,14 @@ public final class PrivateOpenStack {
           + " && " + novaManage("cell_v2 create_cell --name cell1") + " && "
           + novaManage("db sync")))};
     // Keystone serves only once its keys exist; the other syncs go on meanwhile.
-    processes.awaitExit(syncs[0], Duration.ofSeconds(240));
+    processes.awaitExit(syncs[0], DB_SYNC);
     Service keystone = processes.launch(new Service("keystone", List.of(PY,
         path("bin/wsgi_serve.py"),
         "keystone.server.wsgi:initialize_public_application", OpenStackConfigs.HOST,
         Integer.toString(ports.keystone())), Map.of("OS_KEYSTONE_CONFIG_FILES",
         path("keystone/keystone.conf"))));
     for (int i = 1; i < syncs.length; i++) {
-      processes.awaitExit(syncs[i], Duration.ofSeconds(240));
+      processes.awaitExit(syncs[i], DB_SYNC);
     }
     step("glance, placement, neutron, nova databases ready");
     processes.waitHttp(keystone, keystoneUrl(), ports.keystone());

@@ -100,6 +100,8 @@ final class OpenStackDeployPlan {
         plan.actionId()));
     marks.putAll(LeaseMarks.metadata(s.lease()));
     server.put("metadata", marks);
+    // taken before the boot and deleted once the server is ACTIVE (ServerClaims)
+    server.put("deployClaim", ServerClaims.name(sandbox, plan.actionId()));
     out.add(new PlannedOperation(Op.CREATE, "server", plan.vmName(), "", where, server));
     if (plan.floatingIp()) {
       out.add(new PlannedOperation(Op.CREATE, "floating-ip", "", "", where, Map.of(

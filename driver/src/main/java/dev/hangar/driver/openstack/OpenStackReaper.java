@@ -28,7 +28,8 @@ import org.openstack4j.openstack.networking.domain.NeutronRouter;
  * snapshots), floating IPs, the routers' interfaces, routers, ports (a trunk's parent with its
  * trunk), subnets, networks, the apps' security groups, the sandbox group, the sandbox's key
  * pair (Nova key pairs carry no marks: it is found by the name PrepareSandboxInfra gives it),
- * snapshot images. Every object gets a report line. An object without the marks is never
+ * snapshot images; then the Deploy claims past their stale limit ({@link ServerClaims}),
+ * whatever their sandbox. Every object gets a report line. An object without the marks is never
  * listed, so never touched; "already gone" is a line of its own, not a failure, so two reapers
  * at once both finish clean; a conflict (an object still in use while the other reaper removes
  * what uses it) is retried for a bounded time.
@@ -80,6 +81,8 @@ final class OpenStackReaper implements Reaper {
         lines.add(new Line(outcome, t.kind(), t.id(), where, sandbox, why, error));
       }
     }
+    // Claims of Deploys whose host died (they name no sandbox: see ServerClaims)
+    new ServerClaims(s).reap(now, dryRun, where, scope, lines);
     return new ReapReport(lines);
   }
 

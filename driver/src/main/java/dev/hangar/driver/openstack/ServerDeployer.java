@@ -32,6 +32,9 @@ import org.openstack4j.openstack.networking.domain.NeutronFloatingIP;
  * after the boot deletes what was made, newest first. On an L3 sandbox (connectSubnet actions)
  * the server boots on ports of the sandbox's subnets ({@link SubnetPorts}) instead of the
  * management network, with the sandbox's key pair, and each connectSubnet gets its result.
+ * The same actionId on several hosts at once makes one server: each attempt first takes the
+ * Deploy's claim ({@link ServerClaims}), so one finds or boots the server while the others
+ * wait, then find it.
  */
 final class ServerDeployer {
   private final OsSession s;
@@ -52,6 +55,10 @@ final class ServerDeployer {
     Rollback rollback = new Rollback();
     List<ConnectSubnet> nics = SubnetPorts.ordered(request.subnets());
     try {
+      // One attempt at a time per actionId, across hosts: it finds or boots the server
+      ServerClaims.Held claim = new ServerClaims(s).take(ServerClaims.name(sandbox,
+          plan.actionId()), plan.vmName(), scope);
+      rollback.push("release the deploy claim " + claim.name(), claim::release);
       Optional<Server> earlier = servers.findByAction(plan.vmName(), sandbox, plan.actionId());
       String id;
       String info;
@@ -88,6 +95,9 @@ final class ServerDeployer {
       if (plan.floatingIp()) {
         attachFloatingIp(active, sandbox, plan, names, rollback, scope);
       }
+      // What two attempts must not do at once is done: the others may adopt the server now
+      // (the wait for its address only reads).
+      claim.releaseKeeping(scope);
       Server ready = plan.waitForIp() ? awaitAddress(active, plan, scope) : servers.get(id)
           .orElse(active);
       rollback.commit();
