@@ -37,9 +37,10 @@ import org.openstack4j.openstack.OSFactory;
 final class OpenStackTestbed {
   static final String ENCRYPTED = "ZW5jcnlwdGVkLW9z";
   static final String PATH = "Hangar Cloud Provider.OpenStack Instance";
+  // Deletes get 180 s: under a loaded 2-core machine Nova took over 60 s to delete three servers.
   static final OpenStackTimeouts FAST = new OpenStackTimeouts(Duration.ofSeconds(5),
       Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(60),
-      Duration.ofSeconds(60), Duration.ofMillis(100));
+      Duration.ofSeconds(180), Duration.ofMillis(100));
   static final WireCodec CODEC = WireCodec.standard();
 
   final PrivateOpenStack stack = OpenStackStacks.forTest();
