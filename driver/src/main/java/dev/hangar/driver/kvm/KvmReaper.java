@@ -180,6 +180,7 @@ final class KvmReaper implements Reaper {
       try {
         new VmDeleter(new OvsPorts(runtime, settings.ovsBridge())).delete(h, d, scope);
         objects(f, lines, Outcome.REMOVED, why, "");
+        StaleClaims.reapWithVm(h, UUID.fromString(f.view().uuid()), why, lines);
         return true;
       } finally {
         d.free();

@@ -23,6 +23,26 @@ final class StaleClaims {
   private StaleClaims() {}
 
   /**
+   * Removes the claim on {@code vm}, whatever its age, once the reaper has removed the VM of an
+   * expired sandbox: a Deploy cut off between its define and its start (its host died) leaves
+   * both, and nothing will retry a Deploy of a sandbox that is gone. A line only when there was
+   * one.
+   */
+  static void reapWithVm(Hypervisor h, UUID vm, String why, List<Line> lines) {
+    String name = DeployClaims.name(vm);
+    try {
+      if (!DeployClaims.held(h, vm)) {
+        return;
+      }
+      DeployClaims.breakStale(h, vm);
+      lines.add(new Line(Outcome.REMOVED, "deploy claim", name, h.uri(), "", why, ""));
+    } catch (LibvirtException e) {
+      lines.add(new Line(Outcome.FAILED, "deploy claim", name, h.uri(), "", why,
+          LibvirtErrors.describe(e)));
+    }
+  }
+
+  /**
    * Removes (or, dry, lists) the stale claims of {@code h}, one line each.
    *
    * @param nowMillis the real time now (epoch millis), whatever date the reaper reaps as of
