@@ -37,9 +37,11 @@ IDEMPOTENT = frozenset((
     'get_inventory', 'deploy', 'power_on', 'power_off', 'delete_instance', 'get_vm_details',
     'remote_refresh_ip', 'apply_connectivity_changes', 'prepare_sandbox_infra',
     'cleanup_sandbox_infra', 'validate_attributes', 'get_attribute_hints'))
-# Attempts of an idempotent command over several hosts, the first included.
-MAX_ATTEMPTS = 5
+# Attempts of an idempotent command over several hosts, the first included, with a random
+# backoff between them up to 0.2 s, doubling, at most 2 s (as the Java client's).
+MAX_ATTEMPTS = 10
 RETRY_BACKOFF_SECONDS = 0.2
+RETRY_BACKOFF_MAX_SECONDS = 2.0
 
 log = logging.getLogger('hangar.driver')
 
@@ -309,7 +311,8 @@ class HostConnection:
                 log.warning('%s: %s; trying the next host (attempt %d of %d)',
                             message.command.WhichOneof('command'), e.code().name, attempt + 1,
                             attempts)
-                time.sleep(random.uniform(0, RETRY_BACKOFF_SECONDS * 2 ** (attempt - 1)))
+                time.sleep(random.uniform(0, min(RETRY_BACKOFF_MAX_SECONDS,
+                                                 RETRY_BACKOFF_SECONDS * 2 ** (attempt - 1))))
         return None
 
     async def _call(self, message, api, cancellation_context):

@@ -65,8 +65,10 @@ def test_a_list_with_a_dead_host_runs_on_the_live_one_and_retries_only_idempoten
         driver.get_inventory(_context(s, 'kvm-autoload.json', unreachable, several))
     assert 'qemu+tcp://127.0.0.1:1/system' in str(e.value)
     retries = [r.getMessage() for r in caplog.records if 'trying the next host' in r.getMessage()]
-    assert retries == ['get_inventory: UNAVAILABLE; trying the next host (attempt %d of 5)' % n
-                       for n in (2, 3, 4, 5)]
+    assert retries == ['get_inventory: UNAVAILABLE; trying the next host (attempt %d of %d)'
+                       % (n, hangar_bridge.MAX_ATTEMPTS)
+                       for n in range(2, hangar_bridge.MAX_ATTEMPTS + 1)]
+    assert hangar_bridge.MAX_ATTEMPTS == 10
 
     caplog.clear()
     remote = _context(s, 'kvm-remote-web.json',

@@ -66,7 +66,8 @@ public final class HostClient implements AutoCloseable {
       return b;
     }
     HostListResolverProvider.register();
-    return b.defaultServiceConfig(HostRetries.serviceConfig()).enableRetry();
+    return b.defaultServiceConfig(HostRetries.serviceConfig()).enableRetry()
+        .maxRetryAttempts(HostRetries.MAX_ATTEMPTS);
   }
 
   /** The stub, with the token, for callers that build messages themselves. */

@@ -30,18 +30,19 @@ import java.util.Map;
  * its callbacks have already reached the orchestrator): their UNAVAILABLE reaches the caller,
  * who decides.
  *
- * <p>{@value #MAX_ATTEMPTS} attempts at most (gRPC's own ceiling): with one host down the second
- * attempt lands on a live one, but while hosts restart one after another (a rolling upgrade, or
- * {@code bench/load --hosts 3}, a kill every 10 s) a long command can lose its second and third
- * attempts too: with 3 attempts, 2 of 81 such commands of that run ran out of them. The price:
- * an answer UNAVAILABLE because a hypervisor cannot be reached (the same from every host) comes
- * after five tries. Backoff between attempts is random up to 0.2 s, 0.4 s, 0.8 s, 1.6 s (gRPC's
+ * <p>{@value #MAX_ATTEMPTS} attempts at most (above gRPC's default ceiling of 5, which
+ * {@link HostClient#channel} raises): with one host down the second attempt lands on a live one,
+ * but while hosts restart one after another (a rolling upgrade, or {@code bench/load --hosts 3},
+ * a kill every 10 s) a long command can lose several attempts in a row: with 5, 5 of 40 retried
+ * commands of a 10-sandbox run ran out of them. The price: an answer UNAVAILABLE because a
+ * hypervisor or cloud cannot be reached (the same from every host) comes after ten tries.
+ * Backoff between attempts is random up to 0.2 s, 0.4 s, 0.8 s, 1.6 s, then 2 s (gRPC's
  * exponential backoff with jitter). A retry happens only while the host has sent nothing back,
  * which for these unary RPCs means before the answer.
  */
 public final class HostRetries {
   /** Attempts per call, the first included. */
-  public static final int MAX_ATTEMPTS = 5;
+  public static final int MAX_ATTEMPTS = 10;
 
   /** The RPCs retried on UNAVAILABLE. */
   public static final List<MethodDescriptor<?, ?>> RETRIED = List.of(

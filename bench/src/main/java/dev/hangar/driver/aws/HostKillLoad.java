@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,6 +91,8 @@ public final class HostKillLoad implements AutoCloseable {
   private HostClient client;
   private volatile boolean killing;
   private volatile int kills;
+  private final AtomicInteger claimWaits = new AtomicInteger();
+  private final AtomicInteger takeovers = new AtomicInteger();
 
   /** Starts moto (the run's shared one, emptied) and the callback server. */
   public HostKillLoad() throws IOException {
@@ -104,7 +107,10 @@ public final class HostKillLoad implements AutoCloseable {
     bed = AwsTestbed.onMoto(AwsTimeouts.DEFAULT);
     ec2 = MotoState.client(bed.endpoint());
     callbacks = CallbackServer.start(new HostPort("127.0.0.1", 0),
-        new ProgressHookApi(bed.api, onProgress));
+        new ProgressHookApi(bed.api, message -> {
+          countClaims(message);
+          onProgress.accept(message);
+        }));
     dir = Files.createTempDirectory("hangar-hostkill-");
   }
 
@@ -114,6 +120,8 @@ public final class HostKillLoad implements AutoCloseable {
     calls.clear();
     failures.clear();
     kills = 0;
+    claimWaits.set(0);
+    takeovers.set(0);
     MotoState before = MotoState.read(ec2);
     for (int i = 0; i < config.hosts(); i++) {
       hosts.add(null);
@@ -164,7 +172,7 @@ public final class HostKillLoad implements AutoCloseable {
     client.close();
     stopHosts();
     return new HostKillReport(config, wall, List.copyOf(calls), List.copyOf(failures), kills,
-        instancesPerAction(), config.sandboxes() * config.apps(),
+        claimWaits.get(), takeovers.get(), instancesPerAction(), config.sandboxes() * config.apps(),
         MotoState.read(ec2).addedSince(before));
   }
 
@@ -292,6 +300,15 @@ public final class HostKillLoad implements AutoCloseable {
   private static String details(JsonNode deployed) {
     return SandboxRequests.detailsRequest(
         JSON.createObjectNode().put("name", deployed.path("vmName").asText()), deployed);
+  }
+
+  /** Counts the Deploys that waited on another attempt's claim, and those that took one over. */
+  private void countClaims(String progress) {
+    if (progress.contains("another host is deploying")) {
+      claimWaits.incrementAndGet();
+    } else if (progress.contains("taking over the Deploy")) {
+      takeovers.incrementAndGet();
+    }
   }
 
   // ---------------------------------------------------------------------------------------

@@ -12,13 +12,16 @@ import java.util.function.Function;
  * What a {@link HostKillLoad} run did: every call with its attempts, the kills, the instances
  * EC2 holds per Deploy actionId and what EC2 held afterwards that it had not before.
  *
+ * @param claimWaits Deploy attempts that found another attempt's claim on their action and waited
+ * @param takeovers Deploy attempts that took over a claim as stale (its holder's host died
+ *     between the claim and the launch)
  * @param instancesPerAction instances (any state) by the actionId that made them
  * @param expectedInstances one per app of every sandbox
  * @param left what EC2 holds after the run that it did not hold before, by kind
  */
 public record HostKillReport(HostKillLoad.Config config, long wallNanos,
-    List<CallAttempts.Call> calls, List<String> failures, int kills,
-    Map<String, Integer> instancesPerAction, int expectedInstances,
+    List<CallAttempts.Call> calls, List<String> failures, int kills, int claimWaits,
+    int takeovers, Map<String, Integer> instancesPerAction, int expectedInstances,
     Map<String, Set<String>> left) {
 
   /** Calls of which an attempt failed UNAVAILABLE (a killed host's, or one it refused). */
@@ -85,7 +88,11 @@ public record HostKillReport(HostKillLoad.Config config, long wallNanos,
     row(b, "commands that saw one (retried)", runs, r -> r.sawUnavailable().size());
     row(b, "... of which succeeded", runs, r -> r.sawUnavailable().stream()
         .filter(c -> c.outcome() == Status.Code.OK).count());
+    row(b, "most attempts of one command", runs, r -> r.calls().stream()
+        .mapToInt(c -> c.attempts().size()).max().orElse(0));
     row(b, "commands failed in the end", runs, r -> r.failedCalls().size());
+    row(b, "Deploys that waited on a claim", runs, HostKillReport::claimWaits);
+    row(b, "... claims taken over as stale", runs, HostKillReport::takeovers);
     row(b, "instances made (expected)", runs, r -> r.instancesPerAction().values().stream()
         .mapToInt(Integer::intValue).sum() + " (" + r.expectedInstances() + ")");
     row(b, "actionIds with two instances", runs, r -> r.duplicates().size());

@@ -39,11 +39,14 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
  */
 final class Ec2DeployClaims {
   /**
-   * Longer than any holder takes from its claim to its launch (a few calls); short, because the
-   * retry of a Deploy whose host died in that window waits this long. A premature takeover is
-   * safe: the holder reads its claim back before release and gives way. See {@link AwsTimeouts}.
+   * Longer than any holder takes from its claim to its launch (three or four calls, well under
+   * a second on moto even under {@code bench/load --hosts 3}); short, because the retry of a
+   * Deploy whose host died in that window waits this long, and with a host killed every 10 s
+   * (hosts living about 30 s) the one minute it was made such retries outlive their own hosts
+   * too. A premature takeover is safe: the holder reads its claim back before release and gives
+   * way (on EC2 the client token gives both attempts one instance). See {@link AwsTimeouts}.
    */
-  static final Duration STALE = Duration.ofMinutes(1);
+  static final Duration STALE = Duration.ofSeconds(20);
   static final String PREFIX = "hangar-claim-";
   /**
    * The claim's public key: generated once with ssh-keygen, the private key thrown away at once.
