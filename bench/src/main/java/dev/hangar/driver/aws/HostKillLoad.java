@@ -15,10 +15,7 @@ import dev.hangar.host.HostTargets;
 import dev.hangar.host.ServeChild;
 import dev.hangar.testing.ProgressHookApi;
 import io.grpc.StatusRuntimeException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,17 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -62,7 +55,6 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  * to. {@code bench/load --hosts 3} runs it beside one host without kills.
  */
 public final class HostKillLoad implements AutoCloseable {
-  private static final Pattern SERVING = Pattern.compile("^serving on 127\\.0\\.0\\.1:(\\d+) ");
   private static final Duration CALL = Duration.ofMinutes(5);
   private static final ObjectMapper JSON = AwsTestbed.CODEC.mapper();
 
@@ -77,20 +69,23 @@ public final class HostKillLoad implements AutoCloseable {
     boolean kills() {
       return killEvery != null && hosts > 1;
     }
+
+    /** "1 host", or "3 hosts, kills". */
+    public String label() {
+      return hosts + (hosts == 1 ? " host" : " hosts") + (kills() ? ", kills" : "");
+    }
   }
 
   private final AwsTestbed bed;
   private final Ec2Client ec2;
   private final CallbackServer callbacks;
   private final Path dir;
-  private final List<Process> hosts = new ArrayList<>();
-  private final List<Integer> ports = new ArrayList<>();
+  private final ServeProcesses hosts;
   private final List<CallAttempts.Call> calls = new CopyOnWriteArrayList<>();
   private final List<String> failures = new CopyOnWriteArrayList<>();
   private final ExecutorService threads = Executors.newCachedThreadPool();
+  private Consumer<String> progress = line -> { };
   private HostClient client;
-  private volatile boolean killing;
-  private volatile int kills;
   private final AtomicInteger claimWaits = new AtomicInteger();
   private final AtomicInteger takeovers = new AtomicInteger();
 
@@ -112,6 +107,7 @@ public final class HostKillLoad implements AutoCloseable {
           onProgress.accept(message);
         }));
     dir = Files.createTempDirectory("hangar-hostkill-");
+    hosts = new ServeProcesses(dir);
   }
 
   /** Runs the load on {@code config.hosts()} fresh host processes; stops them after. */
@@ -119,28 +115,20 @@ public final class HostKillLoad implements AutoCloseable {
     bed.moto.reset();
     calls.clear();
     failures.clear();
-    kills = 0;
     claimWaits.set(0);
     takeovers.set(0);
     MotoState before = MotoState.read(ec2);
-    for (int i = 0; i < config.hosts(); i++) {
-      hosts.add(null);
-      ports.add(0);
-      startHost(i);
-    }
-    List<String> addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
-    HostTargets targets = HostTargets.parse(String.join(",", addresses));
+    HostTargets targets = HostTargets.parse(String.join(",", hosts.start(config.hosts())));
     client = new HostClient(HostClient.channel(targets, ClientTls.PLAINTEXT)
         .intercept(new CallAttempts(calls::add)).build(), ServeChild.token());
-    Thread killer = null;
     long start = System.nanoTime();
+    long wall;
+    int kills;
     try {
       if (config.kills()) {
-        killing = true;
-        killer = new Thread(() -> killEvery(config.killEvery()), "host-killer");
-        killer.setDaemon(true);
-        killer.start();
+        hosts.killEvery(config.killEvery(), failures::add);
       }
+      AtomicInteger done = new AtomicInteger();
       ExecutorService sandboxes = Executors.newFixedThreadPool(config.parallel());
       try {
         List<Future<?>> all = new ArrayList<>();
@@ -148,6 +136,10 @@ public final class HostKillLoad implements AutoCloseable {
           String reservation = String.format("hk-%04d", s);
           all.add(sandboxes.submit(() -> {
             sandbox(reservation, config.apps());
+            progress.accept(String.format("%s: sandbox %s done (%d of %d), %d commands,"
+                + " %d kills, %.0f s", config.label(), reservation, done.incrementAndGet(),
+                config.sandboxes(), calls.size(), hosts.kills(),
+                (System.nanoTime() - start) / 1e9));
             return null;
           }));
         }
@@ -162,18 +154,14 @@ public final class HostKillLoad implements AutoCloseable {
         sandboxes.shutdownNow();
       }
     } finally {
-      killing = false;
-      if (killer != null) {
-        killer.interrupt();
-        killer.join(60_000);
-      }
+      wall = System.nanoTime() - start;
+      client.close();
+      hosts.stop();
+      kills = hosts.kills();
     }
-    long wall = System.nanoTime() - start;
-    client.close();
-    stopHosts();
     return new HostKillReport(config, wall, List.copyOf(calls), List.copyOf(failures), kills,
-        claimWaits.get(), takeovers.get(), instancesPerAction(), config.sandboxes() * config.apps(),
-        MotoState.read(ec2).addedSince(before));
+        claimWaits.get(), takeovers.get(), instancesPerAction(),
+        config.sandboxes() * config.apps(), MotoState.read(ec2).addedSince(before));
   }
 
   // ---------------------------------------------------------------------------------------
@@ -312,86 +300,21 @@ public final class HostKillLoad implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------
-  // The hosts, their kills and what EC2 holds.
+  // What EC2 holds.
 
-  /** Starts host {@code i} on its port (any free port the first time), waiting until it serves. */
-  private void startHost(int i) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      Process p = ServeChild.start(dir, ports.get(i));
-      Integer port = servingOn(p);
-      if (port != null) {
-        hosts.set(i, p);
-        ports.set(i, port);
-        return;
-      }
-      // The port not free again yet (or the start failed): try again shortly.
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      if (System.nanoTime() > deadline) {
-        throw new IOException("host " + i + " did not start on port " + ports.get(i)
-            + " (see " + dir.resolve("serve.err") + ")");
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  /** The port of the "serving on" line, or null when the process ended or said nothing. */
-  private static Integer servingOn(Process p) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8));
-    String first = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }).get(90, TimeUnit.SECONDS);
-    Matcher m = SERVING.matcher(String.valueOf(first));
-    return m.find() ? Integer.valueOf(m.group(1)) : null;
-  }
-
-  private void killEvery(Duration every) {
-    try {
-      for (int victim = 0; killing; victim = (victim + 1) % hosts.size()) {
-        Thread.sleep(every.toMillis());
-        if (!killing) {
-          return;
-        }
-        killAndRestart(victim);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      failures.add("host killer: " + e);
-    }
-  }
-
-  /** Kills host {@code i} with SIGKILL (no shutdown, no rollback), then starts it again. */
-  public void killAndRestart(int i) throws Exception {
-    Process p = hosts.get(i);
-    p.destroyForcibly();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IOException("host " + i + " did not die");
-    }
-    synchronized (this) {
-      kills++;
-    }
-    startHost(i);
+  /** Where a line goes as each sandbox of a run ends (nowhere unless set). */
+  public void onSandboxDone(Consumer<String> sink) {
+    progress = sink;
   }
 
   /** The number of hosts of the current run, once it has started them. */
   public int hostCount() {
-    return hosts.size();
+    return hosts.count();
   }
 
-  private void stopHosts() throws InterruptedException {
-    for (Process p : hosts) {
-      if (p != null) {
-        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      }
-    }
-    hosts.clear();
-    ports.clear();
+  /** Kills host {@code i} of the current run with SIGKILL, then starts it again. */
+  public void killAndRestart(int i) throws Exception {
+    hosts.killAndRestart(i);
   }
 
   /** Instances in EC2 (any state, terminated too) by their creating actionId. */
@@ -412,7 +335,7 @@ public final class HostKillLoad implements AutoCloseable {
     if (client != null) {
       client.close();
     }
-    stopHosts();
+    hosts.stop();
     callbacks.close();
     ec2.close();
     bed.close();
@@ -433,7 +356,10 @@ public final class HostKillLoad implements AutoCloseable {
     HostKillReport one;
     HostKillReport several;
     try (HostKillLoad load = new HostKillLoad()) {
+      load.onSandboxDone(System.err::println);
       one = load.run(new Config(sandboxes, apps, parallel, 1, null));
+      // The baseline at once: a long run may be stopped before the second ends.
+      System.out.print(one.format());
       several = load.run(new Config(sandboxes, apps, parallel, hostCount, every));
     }
     System.out.print(HostKillReport.sideBySide(List.of(one, several)));

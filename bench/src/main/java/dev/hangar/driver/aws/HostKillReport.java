@@ -124,8 +124,7 @@ public record HostKillReport(HostKillLoad.Config config, long wallNanos,
   }
 
   private static String label(HostKillReport r) {
-    return r.config().hosts() + (r.config().hosts() == 1 ? " host" : " hosts")
-        + (r.config().kills() ? ", kills" : "");
+    return r.config().label();
   }
 
   private static Map<String, Long> byMethod(HostKillReport r) {

@@ -42,22 +42,10 @@ final class MeteredOrchestratorApi implements OrchestratorApi {
   }
 
   private void run(String method, Runnable body) {
-    call(method, () -> {
-      body.run();
-      return null;
-    });
+    Timed.run(body, (outcome, nanos) -> metrics.callbackEnded(method, outcome, nanos));
   }
 
   private <T> T call(String method, Supplier<T> body) {
-    long start = System.nanoTime();
-    Throwable failure = null;
-    try {
-      return body.get();
-    } catch (RuntimeException | Error e) {
-      failure = e;
-      throw e;
-    } finally {
-      metrics.callbackEnded(method, Outcome.of(failure), System.nanoTime() - start);
-    }
+    return Timed.call(body, (outcome, nanos) -> metrics.callbackEnded(method, outcome, nanos));
   }
 }
