@@ -20,9 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -43,13 +46,14 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  *
  * <p>The hosts share one cloud: moto's EC2 server, one process all hosts reach over HTTP (the
  * libvirt test driver lives inside each host process and cannot be shared, and a real libvirtd
- * would make real guests, hundreds of them). Per sandbox, as an orchestrator runs it:
+ * would make real guests, hundreds of them); the sandboxes go round up to ten of its regions
+ * ({@link #REGIONS}), five to a region. Per sandbox, as an orchestrator runs it:
  * PrepareSandboxInfra; every app's Deploy at once (each connected to the public subnet); per
  * app PowerOn, remote_refresh_ip and GetVmDetails; per app PowerOff and DeleteInstance;
  * CleanupSandboxInfra. Every call is one that {@code HostRetries} retries.
  *
  * <p>Afterwards: every command succeeded (whatever its attempts met); each Deploy's actionId has
- * exactly one instance in EC2, terminated states included (a retried Deploy found the VM of the
+ * exactly one instance in EC2 (any region), terminated states included (a retried Deploy found the VM of the
  * killed attempt instead of making a second); and EC2 holds nothing the run made ({@link
  * MotoState}). The report counts the attempts that failed UNAVAILABLE and the calls they belonged
  * to. {@code bench/load --hosts 3} runs it beside one host without kills.
@@ -57,6 +61,17 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 public final class HostKillLoad implements AutoCloseable {
   private static final Duration CALL = Duration.ofMinutes(5);
   private static final ObjectMapper JSON = AwsTestbed.CODEC.mapper();
+  /**
+   * The regions the sandboxes are spread over, as an orchestrator with a cloud provider
+   * resource per region spreads them: moto looks through every instance of a region it ever
+   * made, terminated ones included, on each DescribeInstances (with a tag filter: 11 ms at 100
+   * terminated instances, 26 ms at 250, 77 ms at 500), so 500 instances in one region make the
+   * run's cost grow with the square of its sandboxes (a 50 x 10 run of one host took 18 min,
+   * 10 x 10 45 s); per region it stays that of 5 sandboxes.
+   */
+  static final List<String> REGIONS = List.of("eu-west-1", "eu-west-2", "eu-west-3",
+      "eu-central-1", "eu-north-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+      "ap-southeast-1");
 
   /** The shape of a run: {@code hosts} processes, one killed every {@code killEvery} (or none). */
   public record Config(int sandboxes, int apps, int parallel, int hosts, Duration killEvery) {
@@ -70,6 +85,11 @@ public final class HostKillLoad implements AutoCloseable {
       return killEvery != null && hosts > 1;
     }
 
+    /** The regions the sandboxes go round: one per 5 sandboxes, at most all of them. */
+    int regions() {
+      return Math.min(REGIONS.size(), (sandboxes + 4) / 5);
+    }
+
     /** "1 host", or "3 hosts, kills". */
     public String label() {
       return hosts + (hosts == 1 ? " host" : " hosts") + (kills() ? ", kills" : "");
@@ -77,7 +97,8 @@ public final class HostKillLoad implements AutoCloseable {
   }
 
   private final AwsTestbed bed;
-  private final Ec2Client ec2;
+  /** A reader of moto per region of {@link #REGIONS}. */
+  private final Map<String, Ec2Client> ec2 = new LinkedHashMap<>();
   private final CallbackServer callbacks;
   private final Path dir;
   private final ServeProcesses hosts;
@@ -100,7 +121,7 @@ public final class HostKillLoad implements AutoCloseable {
    */
   public HostKillLoad(Consumer<String> onProgress) throws IOException {
     bed = AwsTestbed.onMoto(AwsTimeouts.DEFAULT);
-    ec2 = MotoState.client(bed.endpoint());
+    REGIONS.forEach(r -> ec2.put(r, MotoState.client(bed.endpoint(), r)));
     callbacks = CallbackServer.start(new HostPort("127.0.0.1", 0),
         new ProgressHookApi(bed.api, message -> {
           countClaims(message);
@@ -117,7 +138,7 @@ public final class HostKillLoad implements AutoCloseable {
     failures.clear();
     claimWaits.set(0);
     takeovers.set(0);
-    MotoState before = MotoState.read(ec2);
+    Map<String, MotoState> before = readMoto();
     HostTargets targets = HostTargets.parse(String.join(",", hosts.start(config.hosts())));
     client = new HostClient(HostClient.channel(targets, ClientTls.PLAINTEXT)
         .intercept(new CallAttempts(calls::add)).build(), ServeChild.token());
@@ -134,8 +155,9 @@ public final class HostKillLoad implements AutoCloseable {
         List<Future<?>> all = new ArrayList<>();
         for (int s = 0; s < config.sandboxes(); s++) {
           String reservation = String.format("hk-%04d", s);
+          String region = REGIONS.get(s % config.regions());
           all.add(sandboxes.submit(() -> {
-            sandbox(reservation, config.apps());
+            sandbox(reservation, region, config.apps());
             progress.accept(String.format("%s: sandbox %s done (%d of %d), %d commands,"
                 + " %d kills, %.0f s", config.label(), reservation, done.incrementAndGet(),
                 config.sandboxes(), calls.size(), hosts.kills(),
@@ -161,15 +183,15 @@ public final class HostKillLoad implements AutoCloseable {
     }
     return new HostKillReport(config, wall, List.copyOf(calls), List.copyOf(failures), kills,
         claimWaits.get(), takeovers.get(), instancesPerAction(),
-        config.sandboxes() * config.apps(), MotoState.read(ec2).addedSince(before));
+        config.sandboxes() * config.apps(), addedSince(before));
   }
 
   // ---------------------------------------------------------------------------------------
   // One sandbox, as the orchestrator's setup and teardown run it.
 
-  private void sandbox(String reservation, int apps) throws Exception {
+  private void sandbox(String reservation, String region, int apps) throws Exception {
     JsonNode prepared = results("PrepareSandboxInfra", call(Command.PREPARE_SANDBOX_INFRA,
-        resource(reservation), AwsTestbed.prepareRequest()));
+        resource(reservation, region), AwsTestbed.prepareRequest()));
     if (prepared == null) {
       return;
     }
@@ -179,7 +201,7 @@ public final class HostKillLoad implements AutoCloseable {
       String action = reservation + "-app" + a;
       String app = "app" + a;
       deploys.add(() -> {
-        JsonNode r = results("Deploy", call(Command.DEPLOY, resource(reservation),
+        JsonNode r = results("Deploy", call(Command.DEPLOY, resource(reservation, region),
             AwsTestbed.request(AwsTestbed.connectSubnet(action + "-nic", pub, "0"),
                 AwsTestbed.deployApp(action, app, Map.of("AWS AMI Id", BareEc2Loop.AMI)))));
         return r == null ? null : AwsTestbed.result(r, action);
@@ -189,10 +211,10 @@ public final class HostKillLoad implements AutoCloseable {
     List<Callable<Void>> perApp = new ArrayList<>();
     for (JsonNode d : deployed) {
       perApp.add(() -> {
-        ObjectNode remote = remote(reservation, d);
+        ObjectNode remote = remote(reservation, region, d);
         call(Command.POWER_ON, remote, null);
         call(Command.REMOTE_REFRESH_IP, remote, null);
-        String shown = call(Command.GET_VM_DETAILS, resource(reservation), details(d));
+        String shown = call(Command.GET_VM_DETAILS, resource(reservation, region), details(d));
         if (shown != null && !JSON.readTree(shown).path(0).path("errorMessage").asText()
             .isEmpty()) {
           failures.add("GetVmDetails: " + shown);
@@ -204,15 +226,15 @@ public final class HostKillLoad implements AutoCloseable {
     List<Callable<Void>> teardown = new ArrayList<>();
     for (JsonNode d : deployed) {
       teardown.add(() -> {
-        ObjectNode remote = remote(reservation, d);
+        ObjectNode remote = remote(reservation, region, d);
         call(Command.POWER_OFF, remote, null);
         call(Command.DELETE_INSTANCE, remote, null);
         return null;
       });
     }
     inParallel(teardown);
-    results("CleanupSandboxInfra", call(Command.CLEANUP_SANDBOX_INFRA, resource(reservation),
-        AwsTestbed.cleanupRequest()));
+    results("CleanupSandboxInfra", call(Command.CLEANUP_SANDBOX_INFRA,
+        resource(reservation, region), AwsTestbed.cleanupRequest()));
   }
 
   private <T> List<T> inParallel(List<Callable<T>> tasks) throws InterruptedException {
@@ -254,7 +276,7 @@ public final class HostKillLoad implements AutoCloseable {
     return ok ? results : null;
   }
 
-  private ObjectNode provider() {
+  private ObjectNode provider(String region) {
     ObjectNode ctx = JSON.createObjectNode();
     ctx.putObject("connectivity").put("admin_auth_token", "tok-hostkill");
     callbacks.expose(ctx);
@@ -262,18 +284,19 @@ public final class HostKillLoad implements AutoCloseable {
         .put("fullname", "hangar-aws").put("model", "Hangar Cloud Provider");
     ObjectNode attrs = resource.putObject("attributes");
     bed.attributes.forEach(attrs::put);
+    attrs.put("Hangar Cloud Provider.Region", region);
     return ctx;
   }
 
-  private ObjectNode resource(String reservation) {
-    ObjectNode ctx = provider();
+  private ObjectNode resource(String reservation, String region) {
+    ObjectNode ctx = provider(region);
     ctx.putObject("reservation").put("reservation_id", reservation).put("owner_user", "load")
         .put("environment_name", "host kills");
     return ctx;
   }
 
-  private ObjectNode remote(String reservation, JsonNode deployed) {
-    ObjectNode ctx = provider();
+  private ObjectNode remote(String reservation, String region, JsonNode deployed) {
+    ObjectNode ctx = provider(region);
     ctx.putObject("remote_reservation").put("reservation_id", reservation)
         .put("owner_user", "load");
     String name = deployed.path("vmName").asText();
@@ -317,16 +340,33 @@ public final class HostKillLoad implements AutoCloseable {
     hosts.killAndRestart(i);
   }
 
-  /** Instances in EC2 (any state, terminated too) by their creating actionId. */
+  /** Instances in EC2 (any state, terminated too, every region) by their creating actionId. */
   private Map<String, Integer> instancesPerAction() {
     Map<String, Integer> per = new TreeMap<>();
-    for (var r : ec2.describeInstancesPaginator(q -> q.filters(Filter.builder()
-        .name("tag-key").values(Tags.ACTION).build())).reservations()) {
-      for (Instance i : r.instances()) {
-        per.merge(Tags.value(i.tags(), Tags.ACTION), 1, Integer::sum);
+    for (Ec2Client c : ec2.values()) {
+      for (var r : c.describeInstancesPaginator(q -> q.filters(Filter.builder()
+          .name("tag-key").values(Tags.ACTION).build())).reservations()) {
+        for (Instance i : r.instances()) {
+          per.merge(Tags.value(i.tags(), Tags.ACTION), 1, Integer::sum);
+        }
       }
     }
     return per;
+  }
+
+  private Map<String, MotoState> readMoto() {
+    Map<String, MotoState> m = new LinkedHashMap<>();
+    ec2.forEach((region, c) -> m.put(region, MotoState.read(c)));
+    return m;
+  }
+
+  /** What moto holds now and did not before, by kind, each id prefixed with its region. */
+  private Map<String, Set<String>> addedSince(Map<String, MotoState> before) {
+    Map<String, Set<String>> left = new TreeMap<>();
+    readMoto().forEach((region, now) -> now.addedSince(before.get(region)).forEach((kind, ids) ->
+        ids.forEach(id -> left.computeIfAbsent(kind, k -> new TreeSet<>())
+            .add(region + "/" + id))));
+    return left;
   }
 
   @Override
@@ -337,7 +377,7 @@ public final class HostKillLoad implements AutoCloseable {
     }
     hosts.stop();
     callbacks.close();
-    ec2.close();
+    ec2.values().forEach(Ec2Client::close);
     bed.close();
     LocalProcesses.deleteTree(dir);
   }

@@ -75,8 +75,8 @@ public record HostKillReport(HostKillLoad.Config config, long wallNanos,
     HostKillReport first = runs.get(0);
     StringBuilder b = new StringBuilder();
     b.append(String.format("AWS sandboxes on moto through hangar serve processes: %d sandboxes"
-        + " x %d apps, %d at a time%n", first.config().sandboxes(), first.config().apps(),
-        first.config().parallel()));
+        + " x %d apps, %d at a time, over %d regions%n", first.config().sandboxes(),
+        first.config().apps(), first.config().parallel(), first.config().regions()));
     row(b, "", runs, HostKillReport::label);
     row(b, "commands", runs, r -> r.calls().size());
     row(b, "wall time", runs, r -> String.format("%.1f s", r.wallNanos() / 1e9));

@@ -24,7 +24,12 @@ record MotoState(Map<String, Set<String>> ids) {
 
   /** A client of {@code endpoint} with any credentials (moto checks none). */
   static Ec2Client client(String endpoint) {
-    return Ec2Client.builder().region(Region.of(Ec2Peer.REGION))
+    return client(endpoint, Ec2Peer.REGION);
+  }
+
+  /** {@link #client(String)} for another region (moto keeps each region's state apart). */
+  static Ec2Client client(String endpoint, String region) {
+    return Ec2Client.builder().region(Region.of(region))
         .endpointOverride(URI.create(endpoint))
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(READER_KEY, "state-reader")))
