@@ -12,7 +12,6 @@ import io.grpc.StatusRuntimeException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +28,8 @@ import java.util.regex.Pattern;
  * stop (by its {@link Process}); its stderr goes to {@code serve.err} in the given dir.
  */
 public final class ServeChild {
+  private static final Pattern SERVING = Pattern.compile("^serving on 127\\.0\\.0\\.1:(\\d+) ");
+
   private ServeChild() {}
 
   /** Starts {@code hangar serve --listen 127.0.0.1:0} with the host token, warnings only. */
@@ -114,18 +115,27 @@ public final class ServeChild {
 
   /** Reads the "serving on 127.0.0.1:PORT" line the host prints once it listens (60 s bound). */
   public static HostPort servingOn(Process serve) throws Exception {
+    Integer port = servingPort(serve, Duration.ofSeconds(60));
+    assertThat(port).as("the host's first line says where it serves (see serve.err)")
+        .isNotNull();
+    return new HostPort("127.0.0.1", port);
+  }
+
+  /**
+   * The port of the "serving on 127.0.0.1:PORT" line the host prints once it listens, or null
+   * when it ended or printed something else first (a port not free again yet, say).
+   */
+  public static Integer servingPort(Process serve, Duration within) throws Exception {
     BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(),
         StandardCharsets.UTF_8));
     String first = CompletableFuture.supplyAsync(() -> {
       try {
         return out.readLine();
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        return null;
       }
-    }).get(60, TimeUnit.SECONDS);
-    Matcher m = Pattern.compile("^serving on 127\\.0\\.0\\.1:(\\d+) ").matcher(
-        String.valueOf(first));
-    assertThat(m.find()).as(first).isTrue();
-    return new HostPort("127.0.0.1", Integer.parseInt(m.group(1)));
+    }).get(within.toMillis(), TimeUnit.MILLISECONDS);
+    Matcher m = SERVING.matcher(String.valueOf(first));
+    return m.find() ? Integer.valueOf(m.group(1)) : null;
   }
 }

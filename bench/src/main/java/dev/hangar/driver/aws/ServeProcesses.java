@@ -1,19 +1,13 @@
 package dev.hangar.driver.aws;
 
 import dev.hangar.host.ServeChild;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code hangar serve} processes of one {@link HostKillLoad} run, each on a port of its own
@@ -21,8 +15,6 @@ import java.util.regex.Pattern;
  * SIGKILL (no shutdown, no rollback) and restarts it.
  */
 final class ServeProcesses {
-  private static final Pattern SERVING = Pattern.compile("^serving on 127\\.0\\.0\\.1:(\\d+) ");
-
   private final Path dir;
   private final List<Process> hosts = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
@@ -112,7 +104,7 @@ final class ServeProcesses {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       Process p = ServeChild.start(dir, ports.get(i));
-      Integer port = servingOn(p);
+      Integer port = ServeChild.servingPort(p, Duration.ofSeconds(90));
       if (port != null) {
         hosts.set(i, p);
         ports.set(i, port);
@@ -126,20 +118,5 @@ final class ServeProcesses {
       }
       Thread.sleep(200);
     }
-  }
-
-  /** The port of the "serving on" line, or null when the process ended or said nothing. */
-  private static Integer servingOn(Process p) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8));
-    String first = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }).get(90, TimeUnit.SECONDS);
-    Matcher m = SERVING.matcher(String.valueOf(first));
-    return m.find() ? Integer.valueOf(m.group(1)) : null;
   }
 }
