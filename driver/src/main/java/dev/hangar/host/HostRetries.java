@@ -34,8 +34,9 @@ import java.util.Map;
  * {@link HostClient#channel} raises): with one host down the second attempt lands on a live one,
  * but while hosts restart one after another (a rolling upgrade, or {@code bench/load --hosts 3},
  * a kill every 10 s) a long command can lose several attempts in a row: with 5, 5 of 40 retried
- * commands of a 10-sandbox run ran out of them; with 10, one of a 20-sandbox run needed 8. The price: an answer UNAVAILABLE because a
- * hypervisor or cloud cannot be reached (the same from every host) comes after ten tries.
+ * commands of a 10-sandbox run ran out of them; with 10, one of a 20-sandbox run needed 8. The
+ * price: an answer UNAVAILABLE because a hypervisor or cloud cannot be reached (the same from
+ * every host) comes after ten tries.
  * Backoff between attempts is random up to 0.2 s, 0.4 s, 0.8 s, 1.6 s, then 2 s (gRPC's
  * exponential backoff with jitter). A retry happens only while the host has sent nothing back,
  * which for these unary RPCs means before the answer.
