@@ -55,8 +55,8 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  * <p>Afterwards: every command succeeded (whatever its attempts met); each Deploy's actionId has
  * exactly one instance in EC2 (any region), terminated states included (a retried Deploy found
  * the VM of the killed attempt instead of making a second); and EC2 holds nothing the run made
- * ({@link MotoState}). The report counts the attempts that failed UNAVAILABLE and the calls they belonged
- * to. {@code bench/load --hosts 3} runs it beside one host without kills.
+ * ({@link MotoState}). The report counts the attempts that failed UNAVAILABLE and the calls
+ * they belonged to. {@code bench/load --hosts 3} runs it beside one host without kills.
  */
 public final class HostKillLoad implements AutoCloseable {
   private static final Duration CALL = Duration.ofMinutes(5);
