@@ -90,10 +90,7 @@ class AwsHostKilledInTeardownTest {
 
       SandboxReaping reaping = new SandboxReaping(BackendRegistry.empty().register(
           new AwsBackendProvider(AwsTestbed.FAST)), c -> bed.api);
-      String reaperContext = "{\"connectivity\":{\"server_address\":\"127.0.0.1\","
-          + "\"admin_auth_token\":\"tok-1\"},\"resource\":{\"name\":\"hangar-aws\","
-          + "\"fullname\":\"hangar-aws\",\"model\":\"Hangar Cloud Provider\",\"attributes\":"
-          + AwsTestbed.CODEC.write(bed.attributes) + "}}";
+      String reaperContext = bed.providerContext();
       ReapReport early = reaping.reap(reaperContext, false, Instant.now(),
           CancellationContext.NONE);
       assertThat(early.lines()).as("not expired yet").isEmpty();

@@ -53,10 +53,7 @@ class AwsReapCliTest {
     MotoState empty = MotoState.read(ec2);
     String instance = deployOne("res-cli");
     Path ctx = dir.resolve("ctx.json");
-    Files.writeString(ctx, "{\"connectivity\":{\"server_address\":\"127.0.0.1\","
-        + "\"admin_auth_token\":\"tok-1\"},\"resource\":{\"name\":\"hangar-aws\",\"fullname\":"
-        + "\"hangar-aws\",\"model\":\"Hangar Cloud Provider\",\"attributes\":"
-        + AwsTestbed.CODEC.write(bed.attributes) + "}}");
+    Files.writeString(ctx, bed.providerContext());
     String later = Instant.now().plus(Duration.ofHours(2)).toString();
 
     Run now = hangar("reap", "--context", ctx.toString());

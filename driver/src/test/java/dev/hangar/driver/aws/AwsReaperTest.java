@@ -164,10 +164,7 @@ class AwsReaperTest {
 
   /** The reaper's context: the provider resource alone. */
   private String context() {
-    return "{\"connectivity\":{\"server_address\":\"127.0.0.1\",\"admin_auth_token\":\"tok-1\"},"
-        + "\"resource\":{\"name\":\"hangar-aws\",\"fullname\":\"hangar-aws\",\"model\":"
-        + "\"Hangar Cloud Provider\",\"attributes\":" + AwsTestbed.CODEC.write(bed.attributes)
-        + "}}";
+    return bed.providerContext();
   }
 
   /** Every object tagged with the sandbox, with all its tags. */

@@ -95,6 +95,11 @@ final class AwsTestbed implements AutoCloseable {
     return CODEC.read("{" + common() + "}", AutoLoadCommandContext.class);
   }
 
+  /** The provider resource alone, as JSON: the context of the reaper and of `hangar reap`. */
+  String providerContext() {
+    return "{" + common() + "}";
+  }
+
   /** A remote command's context for an app whose deployed_app_json has no vmCustomParams. */
   ResourceRemoteCommandContext remote(String app, String instanceId) {
     return remote(app, instanceId, Map.of());

@@ -151,10 +151,7 @@ class OpenStackClaimTest {
           freshMade).dividedBy(2));
       SandboxReaping reaping = new SandboxReaping(BackendRegistry.empty().register(
           new OpenStackBackendProvider(OpenStackTestbed.FAST)), c -> bed.api);
-      String context = "{\"connectivity\":{\"server_address\":\"127.0.0.1\","
-          + "\"admin_auth_token\":\"tok-1\"},\"resource\":{\"name\":\"hangar-os\",\"fullname\":"
-          + "\"hangar-os\",\"model\":\"Hangar Cloud Provider\",\"attributes\":"
-          + OpenStackTestbed.CODEC.write(bed.attributes) + "}}";
+      String context = bed.providerContext();
 
       ReapReport dry = reaping.reap(context, true, now, CancellationContext.NONE);
       assertThat(claimLines(dry)).singleElement().satisfies(l -> {

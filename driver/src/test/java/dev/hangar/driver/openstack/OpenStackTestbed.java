@@ -112,6 +112,11 @@ final class OpenStackTestbed {
     return CODEC.read("{" + common() + "}", AutoLoadCommandContext.class);
   }
 
+  /** The provider resource alone, as JSON: the context of the reaper and of `hangar reap`. */
+  String providerContext() {
+    return "{" + common() + "}";
+  }
+
   ResourceRemoteCommandContext remote(String app, String serverId) {
     String deployed = CODEC.write(Map.of("name", app, "vmdetails", Map.of("uid", serverId)));
     return CODEC.read("{" + common() + ",\"remote_reservation\":" + reservation()
